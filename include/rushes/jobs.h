@@ -1,0 +1,80 @@
+/*
+ * rushes: the jobs a user runs on a project: ingest a card, analyse the new
+ * clips, summarise. Each job commits its work unit by unit, so it can be
+ * killed at any moment and rerun to pick up where it stopped.
+ */
+#ifndef RUSHES_JOBS_H
+#define RUSHES_JOBS_H
+
+#include "analyze.h"
+#include "catalog.h"
+#include "media.h"
+
+/* Media info as JSON (caller frees). */
+RS_API char *rs_media_info_json(const RsMediaInfo *info);
+
+/* ---- analyze ---- */
+
+typedef struct RsAnalyzeJobSettings {
+    RsEngineSettings engine;     /* analyzers, options, threads; progress is per clip */
+    int force;                   /* redo clips that already have current results */
+    /* Called before each clip: index in the batch, batch size, the clip's path. */
+    void (*on_clip)(void *opaque, int i, int n, const char *path);
+    /* Called after each clip with its outcome (0 or a negative code; the message is rs_error_message()). */
+    void (*on_clip_done)(void *opaque, const char *path, int result, int64_t frames, double seconds);
+    void *opaque;
+} RsAnalyzeJobSettings;
+
+typedef struct RsAnalyzeJobReport {
+    int clips_done, clips_failed, clips_skipped;
+    int64_t frames;
+} RsAnalyzeJobReport;
+
+RS_API void rs_analyze_job_default_settings(RsAnalyzeJobSettings *s);
+
+/*
+ * Analyse every clip of the project that lacks current results from the
+ * selected analyzers (a result is current when it was made by the same
+ * analyzer version with the same parameters). Each clip's results are
+ * committed in one transaction. A clip that fails is recorded as failed and
+ * the batch goes on; the return is then RS_EPARTIAL.
+ */
+RS_API int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobReport *report);
+
+/* Store one clip's analysis (used by the job; exposed for tools that analyse elsewhere). */
+RS_API int rs_catalog_store_analysis(RsCatalog *c, int64_t clip_id, const RsClipAnalysis *a);
+
+/* ---- summary ---- */
+
+/*
+ * The project at a glance: counts of days, rolls,
+ * files, clips and their duration; the verification state; analysis coverage;
+ * and every finding a person should look at, most severe first (mismatched or
+ * missing files, unreadable clips, decode damage, failed analyses, black and
+ * frozen runs, silent audio channels). Format: doc/json.md ("summary").
+ */
+typedef struct RsFinding {
+    char severity[8];            /* "error", "warning", "info" */
+    char kind[32];               /* "checksum_mismatch", "unreadable", "black", ... */
+    char *roll;
+    char *file;                  /* path inside the roll */
+    int64_t start_frame, end_frame;  /* -1 when the finding is about the whole file */
+    char *message;
+} RsFinding;
+
+typedef struct RsProjectSummary {
+    char *title;
+    char *project;
+    int64_t shoot_days, camera_rolls, sound_rolls;
+    int64_t files, bytes, files_verified, files_mismatched, files_missing;
+    int64_t video_clips, audio_clips, video_frames, duration_us;
+    int64_t clips_analyzed, clips_not_analyzed, frames_analyzed;
+    int nb_findings;
+    RsFinding *findings;
+} RsProjectSummary;
+
+RS_API int rs_project_summary(RsCatalog *c, RsProjectSummary **out);
+RS_API char *rs_project_summary_json(const RsProjectSummary *s);
+RS_API void rs_project_summary_free(RsProjectSummary **s);
+
+#endif /* RUSHES_JOBS_H */
