@@ -13,6 +13,49 @@
 /* Media info as JSON (caller frees). */
 RS_API char *rs_media_info_json(const RsMediaInfo *info);
 
+/* ---- ingest ---- */
+
+typedef struct RsIngestSettings {
+    const char *source;          /* the card or folder */
+    int64_t day;                 /* shoot day number, >= 1 */
+    const char *camera;          /* camera letter or name for a camera roll; NULL for sound */
+    int sound;                   /* 1 for a sound roll */
+    const char *roll;            /* roll name; NULL = the source folder's name */
+    const char *algo;            /* hash algorithm name; NULL = "xxh64" */
+    int write_mhl;               /* add an ASC MHL generation (default 1) */
+    /* Called for every file as it is committed: its path in the card, status name
+     * ("new", "verified", "mismatch", "missing", "error"), and a message for problems. */
+    void (*on_file)(void *opaque, const char *path, const char *status, const char *message);
+    void (*progress)(void *opaque, uint64_t done, uint64_t total);   /* bytes */
+    void *opaque;
+} RsIngestSettings;
+
+typedef struct RsIngestReport {
+    int64_t run_id;
+    int resumed;                 /* 1 when this run finished an interrupted one */
+    int files, new_files, verified, mismatched, missing, errors, duplicates, resumed_files;
+    int clips, unreadable;       /* media clips registered; media files that could not be read */
+    uint64_t bytes_hashed;
+    char mhl_path[4096];         /* the generation written, "" when none */
+} RsIngestReport;
+
+RS_API void rs_ingest_default_settings(RsIngestSettings *s);
+
+/*
+ * Register a shoot day's card: hash every file, verify against the card's ASC
+ * MHL history and against the store, write a new MHL generation, read each
+ * media file's metadata into the store. Each file is committed as it is done;
+ * a killed ingest is resumed by running it again (files already committed by
+ * the interrupted run are not read again). A changed file is reported and
+ * recorded as a mismatch, never silently replaced.
+ *
+ * Returns 0 when every file is new or verified; RS_EMISMATCH when any file
+ * changed or went missing; RS_EPARTIAL when some files could not be read or
+ * some media could not be parsed; RS_EINVAL for bad settings (naming them);
+ * RS_ETAMPER when the card's MHL history does not verify.
+ */
+RS_API int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *report);
+
 /* ---- analyze ---- */
 
 typedef struct RsAnalyzeJobSettings {
