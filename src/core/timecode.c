@@ -166,10 +166,18 @@ int rs_timecode_from_frames(const RsTimecodeFormat *fmt, int64_t frame, char buf
         return invalid_format();
 
     const int fps = fmt->fps;
+    /*
+     * Wrap into one day; the label arithmetic below then fits in 32 bits,
+     * whose divisions are cheaper than 64-bit ones.
+     */
     const int64_t day = day_frames(fps, fmt->drop);
-    int64_t n = frame % day;
-    if (n < 0)
-        n += day;
+    int64_t wrapped = frame;
+    if (wrapped < 0 || wrapped >= day) {
+        wrapped %= day;
+        if (wrapped < 0)
+            wrapped += day;
+    }
+    uint32_t n = (uint32_t)wrapped;
 
     if (fmt->drop) {
         /*
@@ -178,20 +186,19 @@ int rs_timecode_from_frames(const RsTimecodeFormat *fmt, int64_t frame, char buf
          * one minute's worth per minute begun after the block's first one,
          * which keeps all its labels.
          */
-        const int d = dropped_per_minute(fps);
-        const int64_t full_minute = (int64_t)fps * 60;
-        const int64_t short_minute = full_minute - d;
-        const int64_t block = full_minute * 10 - 9 * d;
-        const int64_t rem = n % block;
-        int64_t skipped = 9 * d * (n / block);
+        const uint32_t d = (uint32_t)dropped_per_minute(fps);
+        const uint32_t full_minute = (uint32_t)fps * 60;
+        const uint32_t short_minute = full_minute - d;
+        const uint32_t block = full_minute * 10 - 9 * d;
+        const uint32_t rem = n % block;
+        uint32_t skipped = 9 * d * (n / block);
         if (rem >= full_minute)
             skipped += d * (1 + (rem - full_minute) / short_minute);
         n += skipped;
     }
 
-    const int64_t secs = n / fps;
-    const int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
-    const int ff = (int)(n % fps);
+    const uint32_t secs = n / (uint32_t)fps, mins = secs / 60;
+    const uint32_t hh = mins / 60, mm = mins % 60, ss = secs % 60, ff = n % (uint32_t)fps;
     buf[0] = (char)('0' + hh / 10);
     buf[1] = (char)('0' + hh % 10);
     buf[2] = ':';
@@ -215,21 +222,26 @@ int rs_timecode_from_frames(const RsTimecodeFormat *fmt, int64_t frame, char buf
 #define IS_SEPARATOR(c) ((c) == ':' || (c) == ';' || (c) == '.' || (c) == ',')
 
 /*
- * Whether tc has the only shape a label can have, "DD?DD?DD?DD" with '?' a
- * separator. The && chain stops at the terminating NUL, which is neither a
- * digit nor a separator, so it never reads past a short string.
+ * The eight digits of a label-shaped tc, "DD?DD?DD?DD" with '?' a separator,
+ * as the number HHMMSSFF; or -1 when tc has any other shape. Reading stops at
+ * the first character out of place, so a short string is never overrun.
  */
-static int is_label_shaped(const char *tc)
+static int32_t label_digits(const char *tc)
 {
-    return IS_DIGIT(tc[0]) && IS_DIGIT(tc[1]) && IS_SEPARATOR(tc[2]) &&
-           IS_DIGIT(tc[3]) && IS_DIGIT(tc[4]) && IS_SEPARATOR(tc[5]) &&
-           IS_DIGIT(tc[6]) && IS_DIGIT(tc[7]) && IS_SEPARATOR(tc[8]) &&
-           IS_DIGIT(tc[9]) && IS_DIGIT(tc[10]) && tc[11] == '\0';
+    int32_t digits = 0;
+    for (int i = 0; i < 12; i += 3) {
+        if (!IS_DIGIT(tc[i]) || !IS_DIGIT(tc[i + 1]))
+            return -1;
+        digits = digits * 100 + (tc[i] - '0') * 10 + (tc[i + 1] - '0');
+        if (i < 9 && !IS_SEPARATOR(tc[i + 2]))
+            return -1;
+    }
+    return tc[11] == '\0' ? digits : -1;
 }
 
 /*
- * Explain why tc is not label-shaped: an empty string, a field count other
- * than four, or the first field that is not two digits. Only called on
+ * Explain why label_digits() refused tc: an empty string, a field count
+ * other than four, or the first field that is not two digits. Only called on
  * failure, so the well-formed path stays short.
  */
 static int explain_malformed(const char *tc)
@@ -277,7 +289,8 @@ int rs_timecode_to_frames(const RsTimecodeFormat *fmt, const char *tc, int64_t *
         return rs_error(RS_EINVAL, "timecode result pointer is NULL");
     if (!format_name(fmt))
         return invalid_format();
-    if (!is_label_shaped(tc))
+    const int32_t digits = label_digits(tc);
+    if (digits < 0)
         return explain_malformed(tc);
 
     /*
@@ -301,10 +314,8 @@ int rs_timecode_to_frames(const RsTimecodeFormat *fmt, const char *tc, int64_t *
                         "but the format %s is drop-frame, which writes ';' there", tc,
                         rs_timecode_format_name(fmt));
 
-    const int hh = (tc[0] - '0') * 10 + (tc[1] - '0');
-    const int mm = (tc[3] - '0') * 10 + (tc[4] - '0');
-    const int ss = (tc[6] - '0') * 10 + (tc[7] - '0');
-    const int ff = (tc[9] - '0') * 10 + (tc[10] - '0');
+    const int hh = digits / 1000000, mm = digits / 10000 % 100;
+    const int ss = digits / 100 % 100, ff = digits % 100;
     if (hh >= 24)
         return out_of_range(0, hh, 24, tc);
     if (mm >= 60)
