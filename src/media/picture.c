@@ -17,7 +17,7 @@
 
 #define ALIGN 64
 
-static const int native_be = AV_HAVE_BIGENDIAN ? AV_PIX_FMT_FLAG_BE : 0;
+static const uint64_t native_be = AV_HAVE_BIGENDIAN ? AV_PIX_FMT_FLAG_BE : 0;
 
 /*
  * The bit depth when the format is planar YUV or gray we can hand out as is:

@@ -268,10 +268,20 @@ static int parse_pattern(const char *name, char *prefix, char *suffix, size_t ca
 
 int rs_sequence_is_pattern(const char *path)
 {
-    char a[8], b[8];
-    int w;
-    /* The buffers are too small for real names on purpose: only the count matters. */
-    return parse_pattern(path, a, b, sizeof(a), &w) == 1;
+    for (const char *p = path; *p; p++) {
+        if (*p != '%')
+            continue;
+        if (p[1] == '%') {
+            p++;
+            continue;
+        }
+        const char *q = p + 1;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (*q == 'd')
+            return 1;
+    }
+    return 0;
 }
 
 int rs_sequence_from_pattern(const char *pattern, RsSequence *seq)

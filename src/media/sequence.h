@@ -14,7 +14,11 @@ typedef struct RsSequence {
     int64_t total;   /* files of the sequence on disk, gaps or not */
 } RsSequence;
 
-/* 1 when path holds exactly one "%d" or "%0Nd" conversion ("%%" is a literal '%'). */
+/*
+ * 1 when path looks like a pattern: it holds a "%d"-like conversion ("%d",
+ * "%04d", "%4d"; "%%" is a literal '%'). rs_sequence_from_pattern() then says
+ * whether it is one image2 can read.
+ */
 int rs_sequence_is_pattern(const char *path);
 
 /*
