@@ -271,7 +271,8 @@ static int audio_event(RsDecoder *d, RsMediaEvent *ev)
     /* A block without a timestamp follows the previous block. */
     int64_t pts = f->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE)
-        pts = s->last_pts == AV_NOPTS_VALUE ? d->info->audio[0].start_pts : s->last_pts + s->last_dur;
+        pts = s->last_pts != AV_NOPTS_VALUE ? s->last_pts + s->last_dur
+            : s->st->start_time != AV_NOPTS_VALUE ? s->st->start_time : 0;
     s->last_pts = pts;
     s->last_dur = av_rescale_q(n, (AVRational){ 1, f->sample_rate }, s->st->time_base);
 

@@ -127,17 +127,29 @@ static void test_range_and_shape(void)
     RS_CHECK_EQ_INT(r.first.height, 18);
     RS_CHECK_EQ_INT(r.first.plane[1].width, 5);
     RS_CHECK_EQ_INT(r.first.plane[1].height, 9);
-    RS_CHECK_EQ_INT(fx_decode(fx_shared("moviepy/smpte-2997.mp4"), &s, &r), 0);
-    RS_CHECK_EQ_INT(r.first.full_range, 0);
-    RS_CHECK_EQ_INT(r.first.bit_depth, 8);
-    RS_CHECK_EQ_INT(r.first.log2_chroma_w, 1);
-    RS_CHECK_EQ_INT(r.first.log2_chroma_h, 1);
-    RS_CHECK_EQ_INT(r.first.plane[0].bytes_per_sample, 1);
-    RS_CHECK(r.first.key_frame);
-    RS_CHECK_EQ_INT(r.first_pts, 0);
+
+    /* Only the first frame of the 1080p clip is needed. */
+    RsDecoder *d;
+    RsMediaEvent ev;
+    RS_CHECK_EQ_INT(rs_decoder_open(&d, fx_shared("moviepy/smpte-2997.mp4"), &s, NULL), 0);
+    RS_CHECK_EQ_INT(rs_decoder_read(d, &ev), 1);
+    const RsVideoFrame *f = ev.video;
+    RS_CHECK_EQ_INT(f->full_range, 0);
+    RS_CHECK_EQ_INT(f->bit_depth, 8);
+    RS_CHECK_EQ_INT(f->width, 1920);
+    RS_CHECK_EQ_INT(f->height, 1080);
+    RS_CHECK_EQ_INT(f->log2_chroma_w, 1);
+    RS_CHECK_EQ_INT(f->log2_chroma_h, 1);
+    RS_CHECK_EQ_INT(f->plane[0].bytes_per_sample, 1);
+    RS_CHECK_EQ_INT(f->plane[2].width, 960);
+    RS_CHECK(f->plane[0].stride >= 1920);
+    RS_CHECK(f->key_frame);
+    RS_CHECK_EQ_INT(f->index, 0);
+    RS_CHECK_EQ_INT(f->pts, 0);
+    rs_decoder_close(&d);
 }
 
-/* A hash of every luma row of every frame. */
+/* A hash of every fourth luma row of every frame, and of the timestamps. */
 static uint64_t luma_hash(const char *path, int threads, int64_t *frames)
 {
     RsDecoderSettings s = settings(threads, 1, 0, 0);
@@ -149,7 +161,7 @@ static uint64_t luma_hash(const char *path, int threads, int64_t *frames)
     RsMediaEvent ev;
     while (rs_decoder_read(d, &ev) > 0) {
         const RsPlane *p = &ev.video->plane[0];
-        for (int y = 0; y < p->height; y++)
+        for (int y = 0; y < p->height; y += 4)
             for (int x = 0; x < p->width; x++)
                 h = (h ^ p->data[y * p->stride + x]) * 1099511628211ull;
         h = (h ^ (uint64_t)ev.video->pts) * 1099511628211ull;
@@ -162,12 +174,10 @@ static uint64_t luma_hash(const char *path, int threads, int64_t *frames)
 static void test_thread_count_does_not_change_output(void)
 {
     const char *clip = fx_shared("moviepy/chaplin.mp4");
-    int64_t n1, n2, n3;
-    uint64_t h1 = luma_hash(clip, 1, &n1), h2 = luma_hash(clip, 2, &n2), h3 = luma_hash(clip, 3, &n3);
+    int64_t n1, n3;
+    uint64_t h1 = luma_hash(clip, 1, &n1), h3 = luma_hash(clip, 3, &n3);
     RS_CHECK_EQ_INT(n1, 241);
-    RS_CHECK_EQ_INT(n2, 241);
     RS_CHECK_EQ_INT(n3, 241);
-    RS_CHECK(h1 == h2);
     RS_CHECK(h1 == h3);
 }
 
