@@ -1,0 +1,363 @@
+/*
+ * Image sequences: turn a folder or a printf pattern into what the image2
+ * demuxer needs (a pattern and the first number). image2 itself only probes a
+ * few numbers from start_number, so the first number must be found here.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rushes/error.h"
+#include "rushes/log.h"
+#include "media/sequence.h"
+
+#define MAX_DIGITS 18
+
+static const char *const image_exts[] = { "png", "tif", "tiff", "dpx", "exr", "jpg", "jpeg" };
+
+typedef struct Group {
+    char *prefix, *suffix;       /* name around the number; suffix holds the extension */
+    int64_t *num;
+    int *len;                    /* digits as written, to check the zero padding */
+    int n, cap;
+    int min_len;
+} Group;
+
+static int ndigits(int64_t v)
+{
+    int d = 1;
+    while (v >= 10) {
+        v /= 10;
+        d++;
+    }
+    return d;
+}
+
+static int is_image_ext(const char *ext)
+{
+    for (size_t i = 0; i < sizeof(image_exts) / sizeof(image_exts[0]); i++)
+        if (!strcasecmp(ext, image_exts[i]))
+            return 1;
+    return 0;
+}
+
+static int group_add(Group *g, int64_t num, int len)
+{
+    if (g->n == g->cap) {
+        int cap = g->cap ? 2 * g->cap : 64;
+        int64_t *num2 = realloc(g->num, cap * sizeof(*num2));
+        if (!num2)
+            return RS_ENOMEM;
+        g->num = num2;
+        int *len2 = realloc(g->len, cap * sizeof(*len2));
+        if (!len2)
+            return RS_ENOMEM;
+        g->len = len2;
+        g->cap = cap;
+    }
+    g->num[g->n] = num;
+    g->len[g->n] = len;
+    g->n++;
+    if (g->n == 1 || len < g->min_len)
+        g->min_len = len;
+    return 0;
+}
+
+static void group_free(Group *g)
+{
+    free(g->prefix);
+    free(g->suffix);
+    free(g->num);
+    free(g->len);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sort the numbers and measure the run that image2 will read. */
+static void fill_range(Group *g, RsSequence *seq)
+{
+    qsort(g->num, g->n, sizeof(*g->num), cmp_i64);
+    seq->start = g->num[0];
+    seq->total = g->n;
+    seq->count = 1;
+    while (seq->count < g->n && g->num[seq->count] == g->num[seq->count - 1] + 1)
+        seq->count++;
+}
+
+static int open_dir(const char *dir, const char *what, DIR **out)
+{
+    *out = opendir(dir);
+    if (*out)
+        return 0;
+    int e = errno;
+    if (e == ENOENT || e == ENOTDIR)
+        return rs_error(RS_ENOENT, "%s: no such folder", what);
+    if (e == EACCES)
+        return rs_error(RS_EACCES, "%s: permission denied", what);
+    return rs_error(RS_EIO, "%s: cannot list the folder (%s)", what, strerror(e));
+}
+
+/* Append s to dst (of size cap, at *pos) with every '%' doubled. */
+static void append_escaped(char *dst, size_t cap, size_t *pos, const char *s)
+{
+    for (; *s && *pos + 2 < cap; s++) {
+        if (*s == '%')
+            dst[(*pos)++] = '%';
+        dst[(*pos)++] = *s;
+    }
+    dst[*pos] = '\0';
+}
+
+static int find_group(Group **groups, int *nb, int *cap, const char *prefix, size_t plen,
+                      const char *suffix)
+{
+    for (int i = 0; i < *nb; i++)
+        if (strlen((*groups)[i].prefix) == plen && !strncmp((*groups)[i].prefix, prefix, plen) &&
+            !strcmp((*groups)[i].suffix, suffix))
+            return i;
+    if (*nb == *cap) {
+        int c = *cap ? 2 * *cap : 8;
+        Group *g = realloc(*groups, c * sizeof(*g));
+        if (!g)
+            return RS_ENOMEM;
+        *groups = g;
+        *cap = c;
+    }
+    Group *g = &(*groups)[*nb];
+    memset(g, 0, sizeof(*g));
+    g->prefix = strndup(prefix, plen);
+    g->suffix = strdup(suffix);
+    (*nb)++;
+    if (!g->prefix || !g->suffix)
+        return RS_ENOMEM;
+    return *nb - 1;
+}
+
+int rs_sequence_from_dir(const char *dir, RsSequence *seq)
+{
+    memset(seq, 0, sizeof(*seq));
+    DIR *d;
+    int ret = open_dir(dir, dir, &d);
+    if (ret < 0)
+        return ret;
+
+    Group *groups = NULL;
+    int nb = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *name = e->d_name;
+        const char *dot = strrchr(name, '.');
+        if (name[0] == '.' || !dot || !is_image_ext(dot + 1))
+            continue;
+        /* The frame number is the last run of digits before the extension. */
+        const char *end = dot;
+        while (end > name && !isdigit((unsigned char)end[-1]))
+            end--;
+        const char *start = end;
+        while (start > name && isdigit((unsigned char)start[-1]))
+            start--;
+        int len = (int)(end - start);
+        if (len == 0 || len > MAX_DIGITS)
+            continue;
+        int gi = find_group(&groups, &nb, &cap, name, start - name, end);
+        if (gi < 0) {
+            ret = gi;
+            goto done;
+        }
+        if ((ret = group_add(&groups[gi], strtoll(start, NULL, 10), len)) < 0)
+            goto done;
+    }
+
+    if (nb == 0) {
+        ret = rs_error(RS_EMEDIA, "%s: not an image sequence (no numbered png, tif, tiff, dpx, "
+                       "exr or jpg files)", dir);
+        goto done;
+    }
+    if (nb > 1) {
+        ret = rs_error(RS_EMEDIA, "%s: holds %d numbered sequences (%s#%s, %s#%s, ...); "
+                       "name one by its pattern", dir, nb, groups[0].prefix, groups[0].suffix,
+                       groups[1].prefix, groups[1].suffix);
+        goto done;
+    }
+
+    /* "%0Nd" with N the shortest number written must print every name back
+     * exactly; otherwise the padding is mixed and no pattern fits. */
+    Group *g = &groups[0];
+    for (int i = 0; i < g->n; i++) {
+        int want = ndigits(g->num[i]) > g->min_len ? ndigits(g->num[i]) : g->min_len;
+        if (g->len[i] != want) {
+            ret = rs_error(RS_EMEDIA, "%s: the sequence %s#%s mixes zero padded and unpadded "
+                           "frame numbers", dir, g->prefix, g->suffix);
+            goto done;
+        }
+    }
+
+    size_t size = 2 * (strlen(dir) + strlen(g->prefix) + strlen(g->suffix)) + 16;
+    seq->pattern = malloc(size);
+    if (!seq->pattern) {
+        ret = RS_ENOMEM;
+        goto done;
+    }
+    size_t pos = 0;
+    seq->pattern[0] = '\0';
+    append_escaped(seq->pattern, size, &pos, dir);
+    if (pos > 0 && seq->pattern[pos - 1] != '/')
+        append_escaped(seq->pattern, size, &pos, "/");
+    append_escaped(seq->pattern, size, &pos, g->prefix);
+    if (g->min_len > 1)
+        pos += snprintf(seq->pattern + pos, size - pos, "%%0%dd", g->min_len);
+    else
+        pos += snprintf(seq->pattern + pos, size - pos, "%%d");
+    append_escaped(seq->pattern, size, &pos, g->suffix);
+    fill_range(g, seq);
+    ret = 0;
+
+done:
+    for (int i = 0; i < nb; i++)
+        group_free(&groups[i]);
+    free(groups);
+    closedir(d);
+    if (ret < 0)
+        rs_sequence_free(seq);
+    return ret;
+}
+
+/*
+ * Split a file-name pattern into its literal prefix and suffix (with "%%"
+ * undone) and the zero padding width (0 for "%d"). Returns the number of
+ * conversions found, or -1 for a conversion image2 does not accept.
+ */
+static int parse_pattern(const char *name, char *prefix, char *suffix, size_t cap, int *width)
+{
+    int conversions = 0;
+    size_t np = 0, ns = 0;
+    *width = 0;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (c == '%') {
+            if (p[1] == '%') {
+                p++;
+            } else {
+                const char *q = p + 1;
+                int zero = *q == '0';
+                int w = (int)strtol(q, (char **)&q, 10);
+                if (*q != 'd' || (w && !zero) || w > MAX_DIGITS)
+                    return -1;
+                *width = w;
+                conversions++;
+                p = q;
+                continue;
+            }
+        }
+        if (conversions == 0 && np + 1 < cap)
+            prefix[np++] = c;
+        else if (conversions > 0 && ns + 1 < cap)
+            suffix[ns++] = c;
+    }
+    prefix[np] = suffix[ns] = '\0';
+    return conversions;
+}
+
+int rs_sequence_is_pattern(const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p != '%')
+            continue;
+        if (p[1] == '%') {
+            p++;
+            continue;
+        }
+        const char *q = p + 1;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (*q == 'd')
+            return 1;
+    }
+    return 0;
+}
+
+int rs_sequence_from_pattern(const char *pattern, RsSequence *seq)
+{
+    memset(seq, 0, sizeof(*seq));
+    const char *slash = strrchr(pattern, '/');
+    const char *name = slash ? slash + 1 : pattern;
+    size_t cap = strlen(pattern) + 1;
+    char *dir = slash ? strndup(pattern, slash == pattern ? 1 : (size_t)(slash - pattern))
+                      : strdup(".");
+    char *prefix = malloc(cap), *suffix = malloc(cap);
+    Group g = { 0 };
+    DIR *d = NULL;
+    int width, ret;
+    if (!dir || !prefix || !suffix) {
+        ret = RS_ENOMEM;
+        goto done;
+    }
+    if (parse_pattern(name, prefix, suffix, cap, &width) != 1) {
+        ret = rs_error(RS_EINVAL, "%s: the file name needs one %%d or %%0Nd for the frame "
+                       "number", pattern);
+        goto done;
+    }
+    if (rs_sequence_is_pattern(dir)) {
+        ret = rs_error(RS_EINVAL, "%s: the frame number must be in the file name, not the "
+                       "folder", pattern);
+        goto done;
+    }
+    if ((ret = open_dir(dir, pattern, &d)) < 0)
+        goto done;
+
+    size_t plen = strlen(prefix), slen = strlen(suffix);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        size_t len = strlen(n);
+        if (len <= plen + slen || strncmp(n, prefix, plen) || strcmp(n + len - slen, suffix))
+            continue;
+        size_t digits = len - plen - slen;
+        if (digits > MAX_DIGITS)
+            continue;
+        size_t i;
+        for (i = 0; i < digits && isdigit((unsigned char)n[plen + i]); i++)
+            ;
+        if (i != digits)
+            continue;
+        int64_t v = strtoll(n + plen, NULL, 10);
+        int want = ndigits(v) > width ? ndigits(v) : width;
+        if ((int)digits != want)
+            continue;
+        if ((ret = group_add(&g, v, (int)digits)) < 0)
+            goto done;
+    }
+    if (g.n == 0) {
+        ret = rs_error(RS_ENOENT, "%s: no file matches the pattern", pattern);
+        goto done;
+    }
+    if (!(seq->pattern = strdup(pattern))) {
+        ret = RS_ENOMEM;
+        goto done;
+    }
+    fill_range(&g, seq);
+    ret = 0;
+
+done:
+    if (d)
+        closedir(d);
+    group_free(&g);
+    free(dir);
+    free(prefix);
+    free(suffix);
+    return ret;
+}
+
+void rs_sequence_free(RsSequence *seq)
+{
+    free(seq->pattern);
+    seq->pattern = NULL;
+}
