@@ -30,7 +30,7 @@ static int run_summary(const RsGlobal *g, void *o, int argc, char **argv)
         printf("%s (%s)\n", s->title, s->project);
         printf("  %lld shoot day(s), %lld camera roll(s), %lld sound roll(s)\n", (long long)s->shoot_days,
                (long long)s->camera_rolls, (long long)s->sound_rolls);
-        printf("  %lld files, %.1f MB: %lld verified, %lld mismatched, %lld missing\n", (long long)s->files,
+        printf("  %lld files, %.1f MB: %lld intact, %lld changed, %lld missing\n", (long long)s->files,
                s->bytes / 1e6, (long long)s->files_verified, (long long)s->files_mismatched,
                (long long)s->files_missing);
         printf("  %lld video clips (%lld frames), %lld sound files, %lld:%02lld:%02lld of media\n",

@@ -46,7 +46,12 @@ static void forward(void *avcl, int level, const char *fmt, va_list vl)
     strip_newlines(line);
     if (!line[0])
         return;
-    rs_log(level <= AV_LOG_WARNING ? RS_LOG_WARNING : RS_LOG_DEBUG, "ffmpeg: %s", line);
+    /*
+     * FFmpeg's own words go out at debug level: every failure that matters
+     * already reaches the caller as an rs_error naming the file, and a damaged
+     * clip can make the decoder say the same thing hundreds of times.
+     */
+    rs_log(RS_LOG_DEBUG, "ffmpeg: %s", line);
 }
 
 static void install(void)
