@@ -180,6 +180,11 @@ static int run_analyze(const RsGlobal *g, void *o, int argc, char **argv)
     es.options = (const char *const *)sets;
     es.progress = cli_progress_update;
     es.progress_opaque = &prog;
+    if (rs_engine_check_settings(&es) < 0) {
+        fprintf(stderr, "rushes analyze: %s\n", rs_error_message());
+        ret = 2;
+        goto end;
+    }
 
     if (argc) {
         /* Files named on the command line: analyse them without a project. */

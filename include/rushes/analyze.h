@@ -130,6 +130,13 @@ typedef struct RsEngineSettings {
 RS_API void rs_engine_default_settings(RsEngineSettings *s);
 
 /*
+ * Check the analyzer names and "analyzer.option=value" overrides of s without
+ * opening anything. Returns 0 or RS_EINVAL/RS_ERANGE naming the bad name,
+ * option or value; the CLI reports this as a usage error before any work.
+ */
+RS_API int rs_engine_check_settings(const RsEngineSettings *s);
+
+/*
  * Decode path once and run the selected analyzers over it. On success *out is
  * owned by the caller (rs_clip_analysis_free). A clip with damaged packets is
  * analysed as far as it decodes and succeeds; decode stats say what was lost.

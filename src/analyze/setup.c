@@ -109,3 +109,12 @@ fail:
     rs_engine_setup_free(&setup, n);
     return ret;
 }
+
+int rs_engine_check_settings(const RsEngineSettings *s)
+{
+    RsAnalyzerSetup *setup = NULL;
+    int n = 0;
+    int ret = rs_engine_setup(s, &setup, &n);
+    rs_engine_setup_free(&setup, n);
+    return ret;
+}
