@@ -20,7 +20,7 @@
 static void make_card(const char *root)
 {
     unsigned char *p = pattern(3 << 20);
-    /* Small enough for the sanitizer run; test_hash covers the large-file path. */
+    /* Small enough for the sanitizer run; test_hash covers large files. */
     put_file(root, "CLIPS/A001C001_240501.mov", p, 3 << 20);
     put_file(root, "CLIPS/A001C002_240501.mov", p + 1, (3 << 20) - 1);
     put_file(root, "CLIPS/sub/deep/A001C003.mov", p, 9 << 10);
