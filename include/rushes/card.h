@@ -15,9 +15,8 @@
  * dangling) is reported with status ERROR and never followed. FIFOs,
  * sockets and devices are reported as ERROR without being opened.
  *
- * Threading: rs_card_verify() runs on the calling thread (hashing may use
- * one helper thread per file) and calls every callback on the calling
- * thread. Distinct cards may be verified concurrently.
+ * Threading: rs_card_verify() runs on, and calls every callback on, the
+ * calling thread. Distinct cards may be verified concurrently.
  */
 #ifndef RUSHES_CARD_H
 #define RUSHES_CARD_H

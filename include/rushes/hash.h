@@ -83,9 +83,9 @@ typedef int (*RsHashProgress)(void *opaque, uint64_t bytes);
  * RS_EIO (not a regular file, or a read failed: the message carries
  * strerror), RS_ENOMEM, RS_EINVAL (unknown algo).
  *
- * I/O: the file is read sequentially in large aligned chunks with the kernel
- * told so (posix_fadvise SEQUENTIAL); files larger than two chunks are read
- * by a helper thread into a ring of buffers so reading and hashing overlap.
+ * I/O: the file is read sequentially in 1 MiB aligned chunks, hashed as they
+ * arrive, with the kernel told so (posix_fadvise SEQUENTIAL) so its readahead
+ * fetches the next part while this thread hashes. No thread is started.
  */
 RS_API int rs_hash_file(const char *path, RsHashAlgo a, char hex[RS_HASH_HEX_MAX], uint64_t *size);
 

@@ -15,6 +15,7 @@
 #include "rushes/error.h"
 #include "rushes/mhl.h"
 #include "ingest/card_walk.h"
+#include "interchange/mhl_internal.h"
 
 typedef struct Ctx {
     const char *root;
@@ -200,11 +201,22 @@ static int process(Ctx *c, RsWalkItem *it, const RsMhlEntry *h)
         it->path = NULL;
         f->size = it->size;
         f->mtime_ns = it->mtime_ns;
+        const char *why = c->s->write_mhl ? rs_mhl_check_relpath(f->path) : NULL;
         if (it->error) {
             f->status = RS_CARD_ERROR;
             f->error = it->error;
             f->message = it->message;
             it->message = NULL;
+        } else if (why) {
+            /* Said before hashing, and loudly: a file the MHL cannot name
+             * would otherwise be verified today and untracked tomorrow. */
+            f->status = RS_CARD_ERROR;
+            f->error = RS_EUNSUP;
+            if (asprintf(&f->message, "%s/%s: this file name cannot be recorded in an ASC MHL "
+                         "(%s); rename it or verify with write_mhl off", c->root, f->path, why) < 0) {
+                f->message = NULL;
+                ret = rs_error(RS_ENOMEM, "%s: out of memory", c->root);
+            }
         } else {
             ret = check_file(c, f, exp);
         }

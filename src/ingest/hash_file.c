@@ -1,13 +1,21 @@
 /*
  * Hashing whole files. Reading is the cost that matters on set: a card
- * reader delivers 100 MB/s to 2 GB/s and the hash must never be what the
- * data manager waits for. So the file is read sequentially in large aligned
- * chunks (the kernel is told with POSIX_FADV_SEQUENTIAL and widens its
- * readahead), and for files bigger than two chunks a helper thread fills a
- * ring of buffers while this thread hashes the previous one.
+ * reader delivers 100 MB/s to a few GB/s and the hash must never be what the
+ * data manager waits for.
+ *
+ * The file is read sequentially, the kernel told so (POSIX_FADV_SEQUENTIAL
+ * widens its readahead, which fetches the next part of the file in the
+ * background while this thread hashes), in 1 MiB aligned reads hashed as
+ * soon as they arrive. 1 MiB stays in the CPU's L2 cache, so the hash reads
+ * what the copy out of the page cache just wrote. Alternatives were measured
+ * with bench/hash/run.sh and rejected (figures in doc/mhl.md): 4 MiB reads
+ * cost 15-20% more CPU per byte; a reader thread passing 4 MiB buffers to
+ * the hashing thread cost 25-35% more CPU per byte (cross-core cache
+ * traffic, wake-ups), a loss whenever the cores have other work, as they do
+ * during an ingest that also transcodes; asking the kernel to read 16 MiB
+ * ahead (POSIX_FADV_WILLNEED) made cold reads slower, not faster.
  */
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,22 +24,7 @@
 #include "rushes/error.h"
 #include "rushes/hash.h"
 
-/* 4 MiB chunks: big enough that each read() lets the kernel stream and the
- * per-call costs vanish, small enough that a ring of them stays in cache. */
-#define CHUNK ((size_t)4 << 20)
-#define NSLOTS 3
-
-typedef struct Ring {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int fd;
-    uint8_t *buf[NSLOTS];
-    size_t len[NSLOTS];
-    int full[NSLOTS];
-    int last[NSLOTS]; /* this slot ends the file (EOF or error) */
-    int err;          /* errno of the failed read, 0 when none */
-    int stop;         /* the hashing side gave up: the reader must quit */
-} Ring;
+#define CHUNK ((size_t)1 << 20)
 
 typedef struct Job {
     RsHasher *h[RS_HASH_COUNT];
@@ -72,104 +65,23 @@ static size_t read_full(int fd, uint8_t *buf, size_t size, int *err)
     return got;
 }
 
-static int consume(Job *job, const uint8_t *data, size_t len)
-{
-    for (int i = 0; i < job->nh; i++)
-        rs_hasher_update(job->h[i], data, len);
-    job->total += len;
-    if (job->progress && len)
-        return job->progress(job->opaque, len);
-    return 0;
-}
-
-static void *reader_main(void *arg)
-{
-    Ring *r = arg;
-    for (int i = 0;; i = (i + 1) % NSLOTS) {
-        pthread_mutex_lock(&r->lock);
-        while (r->full[i] && !r->stop)
-            pthread_cond_wait(&r->cond, &r->lock);
-        int stop = r->stop;
-        pthread_mutex_unlock(&r->lock);
-        if (stop)
-            break;
-
-        int err;
-        size_t n = read_full(r->fd, r->buf[i], CHUNK, &err);
-        int last = err || n < CHUNK;
-
-        pthread_mutex_lock(&r->lock);
-        r->len[i] = n;
-        r->last[i] = last;
-        r->full[i] = 1;
-        if (err)
-            r->err = err;
-        pthread_cond_broadcast(&r->cond);
-        pthread_mutex_unlock(&r->lock);
-        if (last)
-            break;
-    }
-    return NULL;
-}
-
-/* The overlapped path: the helper thread reads, this thread hashes. */
-static int hash_threaded(Job *job, int fd, uint8_t *mem, const char *path)
-{
-    Ring r = { .fd = fd };
-    for (int i = 0; i < NSLOTS; i++)
-        r.buf[i] = mem + (size_t)i * CHUNK;
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.cond, NULL);
-
-    pthread_t tid;
-    int ret = pthread_create(&tid, NULL, reader_main, &r);
-    if (ret) {
-        ret = rs_error(RS_ENOMEM, "%s: cannot start a reader thread: %s", path, strerror(ret));
-        goto end;
-    }
-    for (int i = 0;; i = (i + 1) % NSLOTS) {
-        pthread_mutex_lock(&r.lock);
-        while (!r.full[i])
-            pthread_cond_wait(&r.cond, &r.lock);
-        size_t len = r.len[i];
-        int last = r.last[i];
-        pthread_mutex_unlock(&r.lock);
-
-        ret = consume(job, r.buf[i], len);
-
-        pthread_mutex_lock(&r.lock);
-        r.full[i] = 0;
-        if (ret < 0)
-            r.stop = 1;
-        pthread_cond_broadcast(&r.cond);
-        pthread_mutex_unlock(&r.lock);
-        if (ret < 0 || last)
-            break;
-    }
-    pthread_join(tid, NULL);
-    if (ret >= 0 && r.err)
-        ret = rs_error(errno_code(r.err), "%s: read failed after %llu bytes: %s", path,
-                       (unsigned long long)job->total, strerror(r.err));
-end:
-    pthread_cond_destroy(&r.cond);
-    pthread_mutex_destroy(&r.lock);
-    return ret;
-}
-
-/* Small files: one chunk buffer, no thread (starting one costs more than
- * the overlap would save). */
-static int hash_simple(Job *job, int fd, uint8_t *buf, const char *path)
+static int hash_fd(Job *job, int fd, uint8_t *buf, size_t bufsize, const char *path)
 {
     for (;;) {
         int err;
-        size_t n = read_full(fd, buf, CHUNK, &err);
-        int ret = consume(job, buf, n);
-        if (ret < 0)
-            return ret;
+        size_t n = read_full(fd, buf, bufsize, &err);
+        for (int i = 0; i < job->nh; i++)
+            rs_hasher_update(job->h[i], buf, n);
+        job->total += n;
+        if (job->progress && n) {
+            int ret = job->progress(job->opaque, n);
+            if (ret < 0)
+                return ret;
+        }
         if (err)
             return rs_error(errno_code(err), "%s: read failed after %llu bytes: %s", path,
                             (unsigned long long)job->total, strerror(err));
-        if (n < CHUNK)
+        if (n < bufsize)
             return 0;
     }
 }
@@ -225,15 +137,16 @@ int rs_hash_file_multi(const char *path, unsigned algos,
         goto end;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-    int threaded = S_ISBLK(st.st_mode) || (uint64_t)st.st_size > 2 * CHUNK;
-    size_t bytes = threaded ? NSLOTS * CHUNK : CHUNK;
-    if (posix_memalign((void **)&mem, 4096, bytes)) {
+    /* A small file gets a buffer of its size (plus a page, so that EOF is
+     * seen in one read): hashing many small files costs no big allocation. */
+    size_t bufsize = S_ISBLK(st.st_mode) || (uint64_t)st.st_size >= CHUNK ? CHUNK
+                   : (((size_t)st.st_size >> 12) + 1) << 12;
+    if (posix_memalign((void **)&mem, 4096, bufsize)) {
         mem = NULL;
-        ret = rs_error(RS_ENOMEM, "%s: out of memory for read buffers", path);
+        ret = rs_error(RS_ENOMEM, "%s: out of memory for a read buffer", path);
         goto end;
     }
-    ret = threaded ? hash_threaded(&job, fd, mem, path) : hash_simple(&job, fd, mem, path);
-    if (ret < 0)
+    if ((ret = hash_fd(&job, fd, mem, bufsize, path)) < 0)
         goto end;
 
     for (int i = 0; i < job.nh; i++)

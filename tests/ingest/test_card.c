@@ -20,7 +20,7 @@
 static void make_card(const char *root)
 {
     unsigned char *p = pattern(3 << 20);
-    /* Small enough for the sanitizer run; test_hash covers the large-file path. */
+    /* Small enough for the sanitizer run; test_hash covers large files. */
     put_file(root, "CLIPS/A001C001_240501.mov", p, 3 << 20);
     put_file(root, "CLIPS/A001C002_240501.mov", p + 1, (3 << 20) - 1);
     put_file(root, "CLIPS/sub/deep/A001C003.mov", p, 9 << 10);
@@ -271,14 +271,15 @@ static void test_errors(void)
     RS_CHECK_EQ_INT(symlink("a.mov", q), 0);
     snprintf(q, sizeof(q), "%s/p_link_dir", root);
     RS_CHECK_EQ_INT(symlink(".", q), 0);
+    put_text(root, "q_bad\nname.mov", "a name no MHL can hold");
 
     RsCardSettings s;
     rs_card_default_settings(&s);
     Seen seen;
     RsCardReport *r = verify(root, &s, &seen, RS_EPARTIAL);
     if (r) {
-        RS_CHECK_EQ_INT(r->nfiles, 6);
-        RS_CHECK_EQ_INT(r->count[RS_CARD_ERROR], 3);
+        RS_CHECK_EQ_INT(r->nfiles, 7);
+        RS_CHECK_EQ_INT(r->count[RS_CARD_ERROR], 4);
         RS_CHECK_EQ_INT(r->count[RS_CARD_NEW], 3);
         const RsCardFile *f = find(r, "m_fifo");
         RS_CHECK(f && f->status == RS_CARD_ERROR && f->error == RS_EIO && strstr(f->message, "FIFO"));
@@ -288,9 +289,12 @@ static void test_errors(void)
         RS_CHECK(f && f->status == RS_CARD_ERROR && strstr(f->message, "not followed"));
         f = find(r, "o_link_in.mov");
         RS_CHECK(f && f->status == RS_CARD_NEW && f->duplicate_of && !strcmp(f->duplicate_of, "a.mov"));
+        f = find(r, "q_bad\nname.mov");
+        RS_CHECK(f && f->status == RS_CARD_ERROR && f->error == RS_EUNSUP &&
+                 strstr(f->message, "cannot be recorded in an ASC MHL"));
         RS_CHECK(find(r, "z.mov") && find(r, "z.mov")->status == RS_CARD_NEW);
-        RS_CHECK_EQ_INT(r->mhl_seq, 1);
-        RS_CHECK_CONTAINS(rs_error_message(), "3 file(s) could not be hashed");
+        RS_CHECK_EQ_INT(r->mhl_seq, 1); /* the others are recorded all the same */
+        RS_CHECK_CONTAINS(rs_error_message(), "4 file(s) could not be hashed");
         rs_card_report_free(&r);
     }
     snprintf(p, sizeof(p), "%s/does-not-exist", root);

@@ -1,7 +1,7 @@
 /*
  * Hash algorithms against known vectors (computed once with xxhsum 0.8.1,
  * md5sum, sha1sum and a C4 reference, then embedded), in one buffer, in odd
- * pieces and through files large enough to take the threaded read path; and
+ * pieces and through files spanning many read chunks; and
  * the errors of rs_hash_file() on things that cannot be read.
  */
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include "ingest_test.h"
 
 #define PAT_SMALL ((size_t)1 << 20)
-#define PAT_LARGE ((size_t)9 * (1 << 20) + 12345) /* > 2 read chunks, not a chunk multiple */
+#define PAT_LARGE ((size_t)9 * (1 << 20) + 12345) /* many read chunks, not a chunk multiple */
 
 typedef struct Vector {
     RsHashAlgo algo;
