@@ -11,7 +11,7 @@ static struct {
     _Atomic(RsLogCallback) cb;
     _Atomic(void *) opaque;
     atomic_int max_level;
-} g_log = { NULL, NULL, RS_LOG_INFO };
+} g_log = { .max_level = RS_LOG_INFO };
 
 const char *rs_version(void)
 {
