@@ -19,7 +19,7 @@ static void test_bitexact(void)
         int depth = bps == 2 ? 10 + (iter % 3) * 2 : 8;
         int w = 1 + (int)(next() % 97), h = 1 + (int)(next() % 61);
         int fx = fs[next() % 3], fy = fs[next() % 3];
-        ptrdiff_t stride = (ptrdiff_t)w * bps + (ptrdiff_t)(next() % 17);
+        ptrdiff_t stride = (ptrdiff_t)w * bps + (ptrdiff_t)(next() % 9) * bps;
         uint8_t *src = malloc((size_t)stride * h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {

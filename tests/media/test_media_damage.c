@@ -11,14 +11,15 @@
 #include "media_fixtures.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static int ffmpeg_warnings;
+static int ffmpeg_messages;
 
 static void log_cb(void *opaque, RsLogLevel level, const char *msg)
 {
     (void)opaque;
     pthread_mutex_lock(&log_lock);
-    if (level == RS_LOG_WARNING && !strncmp(msg, "ffmpeg: ", 8))
-        ffmpeg_warnings++;
+    /* FFmpeg's own messages are forwarded at debug level (src/media/avlog.c). */
+    if (level == RS_LOG_DEBUG && !strncmp(msg, "ffmpeg: ", 8))
+        ffmpeg_messages++;
     pthread_mutex_unlock(&log_lock);
 }
 
@@ -128,7 +129,7 @@ static void test_garbled_middle(void)
     rs_log_set_callback(NULL, NULL, RS_LOG_INFO);
     const FxDecode *r = &garbled_result;
     RS_CHECK_EQ_INT(printed, 0);
-    RS_CHECK(ffmpeg_warnings > 0);
+    RS_CHECK(ffmpeg_messages > 0);
     RS_CHECK_EQ_INT(r->ret, 0);
     RS_CHECK(r->frames > 150);
     RS_CHECK(r->frames <= 241);
