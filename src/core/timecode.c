@@ -86,13 +86,15 @@ static const char *format_name(const RsTimecodeFormat *fmt)
 {
     if (!fmt)
         return NULL;
-    const TcFps *row = fps_row(fmt->fps);
+    const int fps = fmt->fps, drop = fmt->drop;
+    const int64_t num = fmt->rate.num, den = fmt->rate.den;
+    const TcFps *row = fps_row(fps);
     if (!row)
         return NULL;
-    if (fmt->rate.den == 1 && fmt->rate.num == fmt->fps)
-        return fmt->drop == 0 ? row->name : NULL;
-    if (fmt->rate.den == 1001 && fmt->rate.num == (int64_t)fmt->fps * 1000)
-        return fmt->drop == 0 ? row->slow_name : fmt->drop == 1 ? row->slow_df_name : NULL;
+    if (den == 1 && num == fps)
+        return drop == 0 ? row->name : NULL;
+    if (den == 1001 && num == (int64_t)fps * 1000)
+        return drop == 0 ? row->slow_name : drop == 1 ? row->slow_df_name : NULL;
     return NULL;
 }
 
@@ -230,13 +232,19 @@ static int32_t label_digits(const char *tc)
 {
     int32_t digits = 0;
     for (int i = 0; i < 12; i += 3) {
-        if (!IS_DIGIT(tc[i]) || !IS_DIGIT(tc[i + 1]))
+        /* Each character is loaded once: the macros read their argument several times. */
+        const char hi = tc[i];
+        if (!IS_DIGIT(hi))
             return -1;
-        digits = digits * 100 + (tc[i] - '0') * 10 + (tc[i + 1] - '0');
-        if (i < 9 && !IS_SEPARATOR(tc[i + 2]))
+        const char lo = tc[i + 1];
+        if (!IS_DIGIT(lo))
+            return -1;
+        digits = digits * 100 + (hi - '0') * 10 + (lo - '0');
+        const char sep = tc[i + 2];
+        if (i < 9 ? !IS_SEPARATOR(sep) : sep != '\0')
             return -1;
     }
-    return tc[11] == '\0' ? digits : -1;
+    return digits;
 }
 
 /*

@@ -67,8 +67,11 @@ static void test_every_frame_of_a_day(void)
         char want[RS_TC_BUFSZ] = "00:00:00:00";
         want[8] = sep;
         int64_t bad_label = 0, bad_order = 0, bad_parse = 0, n = 0;
-        char buf[RS_TC_BUFSZ], prev[RS_TC_BUFSZ] = "";
+        /* Labels alternate between two buffers so the previous one is kept without a copy. */
+        char labels[2][RS_TC_BUFSZ] = { "", "" };
         for (; hh < 24; n++) {
+            char *buf = labels[n & 1];
+            const char *prev = labels[!(n & 1)];
             int64_t back = -1;
             if (rs_timecode_from_frames(&fmt, n, buf) < 0 || memcmp(buf, want, 12))
                 bad_label++;
@@ -76,7 +79,6 @@ static void test_every_frame_of_a_day(void)
                 bad_order++;
             if (rs_timecode_to_frames(&fmt, buf, &back) < 0 || back != n)
                 bad_parse++;
-            memcpy(prev, buf, 12);
 
             if (++ff == t->fps) {
                 ff = 0;
@@ -95,6 +97,22 @@ static void test_every_frame_of_a_day(void)
             }
             put2(want + 9, ff);
         }
+        /*
+         * The walk saw every label that exists; every other well-formed
+         * label (the skipped drop-frame ones) must be refused.
+         */
+        int64_t accepted_skipped = 0;
+        for (int m = 0; m < 24 * 60; m++) {
+            for (int f = 0; f < skip && m % 10 != 0; f++) {
+                char tc[32];
+                int64_t back = -1;
+                snprintf(tc, sizeof(tc), "%02d:%02d:00;%02d", m / 60, m % 60, f);
+                if (rs_timecode_to_frames(&fmt, tc, &back) != RS_EINVAL || back != -1)
+                    accepted_skipped++;
+            }
+        }
+        RS_CHECK_EQ_INT(accepted_skipped, 0);
+
         if (bad_label || bad_order || bad_parse)
             fprintf(stderr, "rate %" PRId64 "/%" PRId64 " drop %d: %" PRId64 " wrong labels, %"
                     PRId64 " out of order, %" PRId64 " not parsed back\n", t->num, t->den,
@@ -103,7 +121,7 @@ static void test_every_frame_of_a_day(void)
         RS_CHECK_EQ_INT(bad_order, 0);
         RS_CHECK_EQ_INT(bad_parse, 0);
         RS_CHECK_EQ_INT(n, t->day);
-        RS_CHECK_EQ_STR(prev, t->last);
+        RS_CHECK_EQ_STR(labels[(n - 1) & 1], t->last);
     }
 }
 
