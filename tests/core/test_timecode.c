@@ -49,9 +49,11 @@ static void put2(char *p, int v)
 /*
  * Walk the whole day with a label odometer written independently of the
  * library (increment, carry, skip the dropped labels) and require that frame
- * n has the odometer's n-th label, that labels strictly increase, and that
- * each label parses back to n. Failures are counted, not reported one by one,
- * so that a broken build does not print millions of lines.
+ * n has exactly the odometer's n-th label and that each label parses back to
+ * n. Labels strictly increase because the odometer's do (checked on its
+ * digits, which costs less than comparing strings 42 million times under
+ * ASan). Failures are counted, not reported one by one, so that a broken
+ * build does not print millions of lines.
  */
 static void test_every_frame_of_a_day(void)
 {
@@ -64,21 +66,21 @@ static void test_every_frame_of_a_day(void)
 
         /* The odometer's label, rewritten only where its digits change. */
         int hh = 0, mm = 0, ss = 0, ff = 0;
+        int32_t prev_key = -1;
         char want[RS_TC_BUFSZ] = "00:00:00:00";
         want[8] = sep;
         int64_t bad_label = 0, bad_order = 0, bad_parse = 0, n = 0;
-        /* Labels alternate between two buffers so the previous one is kept without a copy. */
-        char labels[2][RS_TC_BUFSZ] = { "", "" };
+        char buf[RS_TC_BUFSZ] = "";
         for (; hh < 24; n++) {
-            char *buf = labels[n & 1];
-            const char *prev = labels[!(n & 1)];
             int64_t back = -1;
             if (rs_timecode_from_frames(&fmt, n, buf) < 0 || memcmp(buf, want, 12))
                 bad_label++;
-            if (n > 0 && strcmp(prev, buf) >= 0)
-                bad_order++;
             if (rs_timecode_to_frames(&fmt, buf, &back) < 0 || back != n)
                 bad_parse++;
+            const int32_t key = ((hh * 100 + mm) * 100 + ss) * 100 + ff;
+            if (key <= prev_key)
+                bad_order++;
+            prev_key = key;
 
             if (++ff == t->fps) {
                 ff = 0;
@@ -121,7 +123,7 @@ static void test_every_frame_of_a_day(void)
         RS_CHECK_EQ_INT(bad_order, 0);
         RS_CHECK_EQ_INT(bad_parse, 0);
         RS_CHECK_EQ_INT(n, t->day);
-        RS_CHECK_EQ_STR(labels[(n - 1) & 1], t->last);
+        RS_CHECK_EQ_STR(buf, t->last);
     }
 }
 
