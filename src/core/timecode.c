@@ -86,13 +86,15 @@ static const char *format_name(const RsTimecodeFormat *fmt)
 {
     if (!fmt)
         return NULL;
-    const TcFps *row = fps_row(fmt->fps);
+    const int fps = fmt->fps, drop = fmt->drop;
+    const int64_t num = fmt->rate.num, den = fmt->rate.den;
+    const TcFps *row = fps_row(fps);
     if (!row)
         return NULL;
-    if (fmt->rate.den == 1 && fmt->rate.num == fmt->fps)
-        return fmt->drop == 0 ? row->name : NULL;
-    if (fmt->rate.den == 1001 && fmt->rate.num == (int64_t)fmt->fps * 1000)
-        return fmt->drop == 0 ? row->slow_name : fmt->drop == 1 ? row->slow_df_name : NULL;
+    if (den == 1 && num == fps)
+        return drop == 0 ? row->name : NULL;
+    if (den == 1001 && num == (int64_t)fps * 1000)
+        return drop == 0 ? row->slow_name : drop == 1 ? row->slow_df_name : NULL;
     return NULL;
 }
 
@@ -228,15 +230,25 @@ int rs_timecode_from_frames(const RsTimecodeFormat *fmt, int64_t frame, char buf
  */
 static int32_t label_digits(const char *tc)
 {
-    int32_t digits = 0;
+    uint32_t digits = 0;
     for (int i = 0; i < 12; i += 3) {
-        if (!IS_DIGIT(tc[i]) || !IS_DIGIT(tc[i + 1]))
+        /*
+         * Unsigned arithmetic: a character below '0' wraps to a large value,
+         * so one comparison tests for a digit, and the sanitizers have no
+         * signed overflow to check on this per-frame path.
+         */
+        const uint32_t hi = (uint32_t)(unsigned char)tc[i] - '0';
+        if (hi > 9)
             return -1;
-        digits = digits * 100 + (tc[i] - '0') * 10 + (tc[i + 1] - '0');
-        if (i < 9 && !IS_SEPARATOR(tc[i + 2]))
+        const uint32_t lo = (uint32_t)(unsigned char)tc[i + 1] - '0';
+        if (lo > 9)
+            return -1;
+        digits = digits * 100 + hi * 10 + lo;
+        const char sep = tc[i + 2];
+        if (i < 9 ? !IS_SEPARATOR(sep) : sep != '\0')
             return -1;
     }
-    return tc[11] == '\0' ? digits : -1;
+    return (int32_t)digits;
 }
 
 /*
@@ -275,10 +287,10 @@ static int explain_malformed(const char *tc)
     return rs_error(RS_EINVAL, "timecode '%.*s%s' is not HH:MM:SS:FF", qlen, tc, qmore);
 }
 
-static int out_of_range(int field, int value, int limit, const char *tc)
+static int out_of_range(int field, uint32_t value, uint32_t limit, const char *tc)
 {
-    return rs_error(RS_EINVAL, "%s field '%02d' out of range 0-%d in '%s'",
-                    field_names[field], value, limit - 1, tc);
+    return rs_error(RS_EINVAL, "%s field '%02u' out of range 0-%u in '%s'",
+                    field_names[field], (unsigned)value, (unsigned)(limit - 1), tc);
 }
 
 int rs_timecode_to_frames(const RsTimecodeFormat *fmt, const char *tc, int64_t *frame)
@@ -314,26 +326,28 @@ int rs_timecode_to_frames(const RsTimecodeFormat *fmt, const char *tc, int64_t *
                         "but the format %s is drop-frame, which writes ';' there", tc,
                         rs_timecode_format_name(fmt));
 
-    const int hh = digits / 1000000, mm = digits / 10000 % 100;
-    const int ss = digits / 100 % 100, ff = digits % 100;
+    /* Unsigned 32-bit arithmetic suffices: a day has fewer than 2^23 labels. */
+    const uint32_t fps = (uint32_t)fmt->fps;
+    const uint32_t hh = (uint32_t)digits / 1000000, mm = (uint32_t)digits / 10000 % 100;
+    const uint32_t ss = (uint32_t)digits / 100 % 100, ff = (uint32_t)digits % 100;
     if (hh >= 24)
         return out_of_range(0, hh, 24, tc);
     if (mm >= 60)
         return out_of_range(1, mm, 60, tc);
     if (ss >= 60)
         return out_of_range(2, ss, 60, tc);
-    if (ff >= fmt->fps)
-        return out_of_range(3, ff, fmt->fps, tc);
+    if (ff >= fps)
+        return out_of_range(3, ff, fps, tc);
 
-    const int64_t minutes = (int64_t)hh * 60 + mm;
-    int64_t n = (minutes * 60 + ss) * fmt->fps + ff;
+    const uint32_t minutes = hh * 60 + mm;
+    uint32_t n = (minutes * 60 + ss) * fps + ff;
     if (fmt->drop) {
-        const int d = dropped_per_minute(fmt->fps);
+        const uint32_t d = (uint32_t)dropped_per_minute(fmt->fps);
         if (mm % 10 != 0 && ss == 0 && ff < d)
-            return rs_error(RS_EINVAL, "frames field '%02d' does not exist in '%s': %s skips "
-                            "labels 00-%02d at the start of every minute except minutes "
-                            "00, 10, 20, 30, 40 and 50", ff, tc, rs_timecode_format_name(fmt),
-                            d - 1);
+            return rs_error(RS_EINVAL, "frames field '%02u' does not exist in '%s': %s skips "
+                            "labels 00-%02u at the start of every minute except minutes "
+                            "00, 10, 20, 30, 40 and 50", (unsigned)ff, tc,
+                            rs_timecode_format_name(fmt), (unsigned)(d - 1));
         /* Every minute so far except each tenth one skipped d labels. */
         n -= d * (minutes - minutes / 10);
     }
