@@ -110,6 +110,16 @@ static enum AVPixelFormat video_pix_fmt(const char *codec, int prores_profile)
     return AV_PIX_FMT_YUV420P;
 }
 
+/*
+ * Encoders may read the padding right of the picture (SIMD, edge extension);
+ * fresh buffers are zeroed so that those bytes never depend on the heap.
+ */
+static void zero_frame(AVFrame *f)
+{
+    for (int i = 0; i < AV_NUM_DATA_POINTERS && f->buf[i]; i++)
+        memset(f->buf[i]->data, 0, f->buf[i]->size);
+}
+
 static int open_video(RsEncoder *e, const RsEncoderSettings *s)
 {
     const AVCodec *codec = avcodec_find_encoder_by_name(s->video_codec);
@@ -150,6 +160,11 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
         c->thread_type = FF_THREAD_FRAME;
         av_opt_set(c->priv_data, "preset", s->preset ? s->preset : "veryfast", 0);
         av_opt_set_int(c->priv_data, "crf", s->crf, 0);
+        /* x264's AVX-512 macroblock-tree code gave different bytes for the
+         * same input depending on what the process did before; the
+         * CPU-independent paths are exact, and the same on every machine. */
+        if (s->bitexact)
+            av_opt_set(c->priv_data, "x264-params", "cpu-independent=1", 0);
     } else if (!strncmp(s->video_codec, "prores", 6)) {
         c->profile = s->prores_profile;
         av_opt_set(c->priv_data, "vendor", "apl0", 0);
@@ -193,6 +208,7 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     ret = av_frame_get_buffer(e->vframe, 0);
     if (ret < 0)
         return av_fail(e, ret, "video frame");
+    zero_frame(e->vframe);
     if (c->pix_fmt != AV_PIX_FMT_YUV420P) {
         e->sws = sws_getContext(c->width, c->height, AV_PIX_FMT_YUV420P, c->width, c->height,
                                 c->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
@@ -393,9 +409,12 @@ int rs_encoder_write_video(RsEncoder *e, const uint8_t *const planes[3], const p
     AVFrame *f = e->vframe;
     /* The codec may still hold the previous buffer (frame threads); this
      * gives a fresh one in that case instead of writing under it. */
+    uint8_t *before = f->data[0];
     int ret = av_frame_make_writable(f);
     if (ret < 0)
         return av_fail(e, ret, "video frame");
+    if (f->data[0] != before)
+        zero_frame(f);
     if (e->sws) {
         const int src_stride[4] = { (int)strides[0], (int)strides[1], (int)strides[2], 0 };
         const uint8_t *src[4] = { planes[0], planes[1], planes[2], NULL };
