@@ -122,7 +122,8 @@ static DemoClip *camera_clip(DemoDay *d, int ti, char camera, int number, int se
     sh->cam[0] = sh->cam[1] = demo_setup_camera(setup, d->w, d->h);
     sh->set[0] = sh->set[1] = tk->set;
     sh->origin = tk->origin;
-    sh->grain = tk->set.night ? 6.0f : 4.0f;
+    /* Camera B is a cleaner cinema camera; night scenes are shot at a higher gain. */
+    sh->grain = camera == 'B' ? 2.5f : tk->set.night ? 6.0f : 4.0f;
     sh->shake = camera == 'B' ? 0.8f : setup == DEMO_SETUP_CLOSE ? 1.5f : 2.5f;
     sh->slate = 1;
     slate_mask(sh->slate_mask, tk->scene, tk->take, camera, dir);

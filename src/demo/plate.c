@@ -194,7 +194,7 @@ static void light_at(const DemoSet *set, float px, float py, float pz, const flo
 {
     float nx = n ? n[0] : 0, ny = n ? n[1] : 0, nz = n ? n[2] : -1;
     if (!set->night) {
-        float amb = 0.2f + 0.06f * ny;
+        float amb = 0.16f + 0.06f * ny;
         out[0] = amb * 0.95f; out[1] = amb * 0.97f; out[2] = amb * 1.0f;
         /* Window light, an area light seen as a point a little inside the room. */
         float lx = -1.2f - px, ly = 1.6f - py, lz = ROOM_BACK - 0.4f - pz;
@@ -324,7 +324,7 @@ static void shade(const DemoSet *set, const DemoNoise *nz, const Ray *r, const H
         float plaster = 0.93f + 0.06f * demo_fbm2(nz, u * 5.0f, py * 5.0f, 4) +
                         0.05f * demo_fbm2(nz, u * 0.6f + 9.0f, py * 0.6f, 2);
         static const float base[4][3] = {
-            { 0.74f, 0.66f, 0.54f }, { 0.58f, 0.62f, 0.57f }, { 0.72f, 0.64f, 0.52f }, { 0.8f, 0.8f, 0.78f },
+            { 0.72f, 0.63f, 0.5f }, { 0.5f, 0.56f, 0.52f }, { 0.7f, 0.6f, 0.48f }, { 0.8f, 0.8f, 0.78f },
         };
         const float *b = base[mat == M_WALL_BACK ? 0 : mat == M_WALL_LEFT ? 1 : mat == M_WALL_RIGHT ? 2 : 3];
         for (int i = 0; i < 3; i++)
@@ -338,7 +338,7 @@ static void shade(const DemoSet *set, const DemoNoise *nz, const Ray *r, const H
             corner = fminf(corner, fminf(px - ROOM_LEFT, ROOM_RIGHT - px));
         else if (mat != M_CEIL)
             corner = fminf(corner, ROOM_BACK - pz);
-        ao = 1.0f - 0.4f * (1.0f - smoothstep(0.0f, 0.6f, corner));
+        ao = 1.0f - 0.5f * (1.0f - smoothstep(0.0f, 0.8f, corner));
         break;
     }
     case M_OUTSIDE:
@@ -481,7 +481,7 @@ static void blur(float *p, float *tmp, int w, int h, int r)
 /* Filmic curve (a rational fit of the ACES tone scale), then display gamma. */
 static float tone(float x)
 {
-    x = x < 0 ? 0 : x * 0.8f;
+    x = x < 0 ? 0 : x * 0.7f;
     float t = (x * (2.51f * x + 0.03f)) / (x * (2.43f * x + 0.59f) + 0.14f);
     t = t > 1 ? 1 : t;
     return powf(t, 1.0f / 2.2f);
@@ -557,7 +557,7 @@ int demo_plate_render(DemoPlate *p, const DemoSet *set, const DemoCamera *cam, i
                 size_t i = (size_t)(y + (k >> 1)) * w + x + (k & 1);
                 float R = tone(rgb[0][i]), G = tone(rgb[1][i]), B = tone(rgb[2][i]);
                 float Y = 0.2126f * R + 0.7152f * G + 0.0722f * B;
-                p->y[i] = (uint16_t)((16.0f + 219.0f * Y) * 64.0f + 0.5f);
+                p->y[i] = (uint16_t)((16.0f + 219.0f * Y) * 16.0f + 0.5f);
                 cb += (B - Y) / 1.8556f;
                 cr += (R - Y) / 1.5748f;
             }

@@ -22,7 +22,7 @@ typedef struct DemoSet {
 typedef struct DemoPlate {
     int w, h;               /* output size + 2 * margin; even */
     int margin;             /* even */
-    uint16_t *y;            /* luma * 64 (limited range), w * h */
+    uint16_t *y;            /* luma * 16 (limited range), w * h */
     uint8_t *u, *v;         /* chroma, (w / 2) * (h / 2) */
 } DemoPlate;
 

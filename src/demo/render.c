@@ -23,33 +23,43 @@ static float ease(float u)
     return u * u * (3.0f - 2.0f * u);
 }
 
-/* Copy the plate into the frame, shifted by (ox, oy) plate pixels in 1/256. */
+/*
+ * Copy the plate into the frame, shifted by (ox, oy) plate pixels in 1/16:
+ * bilinear with 4-bit weights on luma kept as Y * 16, so that every product
+ * fits 16 bits and the loops vectorise 8 or 16 pixels wide.
+ */
 static void sample_plate(const DemoPlate *pl, int ox, int oy, uint8_t *const planes[3],
                          const ptrdiff_t strides[3], int w, int h)
 {
-    int ix = ox >> 8, fx = ox & 255, iy = oy >> 8, fy = oy & 255;
+    int ix = ox >> 4, iy = oy >> 4;
+    uint16_t fx = (uint16_t)(ox & 15), fy = (uint16_t)(oy & 15), gx = 16 - fx, gy = 16 - fy;
     for (int y = 0; y < h; y++) {
         const uint16_t *r0 = pl->y + (size_t)(iy + y) * pl->w + ix, *r1 = r0 + pl->w;
         uint8_t *d = planes[0] + y * strides[0];
         for (int x = 0; x < w; x++) {
-            uint32_t a = (uint32_t)r0[x] * (256 - fx) + (uint32_t)r0[x + 1] * fx;
-            uint32_t b = (uint32_t)r1[x] * (256 - fx) + (uint32_t)r1[x + 1] * fx;
-            uint32_t v = (a * (256 - fy) + b * fy + (1u << 21)) >> 22;
+            uint16_t a = (uint16_t)((uint16_t)(r0[x] * gx + r0[x + 1] * fx) >> 4);
+            uint16_t b = (uint16_t)((uint16_t)(r1[x] * gx + r1[x + 1] * fx) >> 4);
+            uint16_t v = (uint16_t)((uint16_t)(a * gy + b * fy + 128) >> 8);
             d[x] = (uint8_t)(v > 255 ? 255 : v);
         }
     }
-    /* Chroma is half size, so the offset halves too. */
-    int cox = ox >> 1, coy = oy >> 1, cw = pl->w / 2;
-    ix = cox >> 8; fx = cox & 255; iy = coy >> 8; fy = coy & 255;
+    /* Chroma is half size: the same offset counts 1/32 of a chroma pixel. */
+    ix = ox >> 5;
+    iy = oy >> 5;
+    fx = (uint16_t)((ox & 31) >> 1);
+    fy = (uint16_t)((oy & 31) >> 1);
+    gx = 16 - fx;
+    gy = 16 - fy;
+    int cw = pl->w / 2;
     for (int p = 1; p < 3; p++) {
         const uint8_t *src = p == 1 ? pl->u : pl->v;
         for (int y = 0; y < h / 2; y++) {
             const uint8_t *r0 = src + (size_t)(iy + y) * cw + ix, *r1 = r0 + cw;
             uint8_t *d = planes[p] + y * strides[p];
             for (int x = 0; x < w / 2; x++) {
-                uint32_t a = (uint32_t)r0[x] * (256 - fx) + (uint32_t)r0[x + 1] * fx;
-                uint32_t b = (uint32_t)r1[x] * (256 - fx) + (uint32_t)r1[x + 1] * fx;
-                d[x] = (uint8_t)((a * (256 - fy) + b * fy + 32768) >> 16);
+                uint16_t a = (uint16_t)(r0[x] * gx + r0[x + 1] * fx);
+                uint16_t b = (uint16_t)(r1[x] * gx + r1[x + 1] * fx);
+                d[x] = (uint8_t)((uint16_t)(a * gy + b * fy + 128) >> 8);
             }
         }
     }
@@ -135,7 +145,7 @@ static void draw_actor(DemoCanvas *cv, const DemoShot *s, const DemoCamera *cam,
             float fx = kx + 0.45f * sinf(th - bend), fy = ky - 0.45f * cosf(th - bend);
             float g = leg == 0 ? 0.72f : 1.0f;
             if (leg == 1) {
-                demo_draw_capsule(cv, PX(0.0f), PY(hipy), PX(shx), PY(shy - 0.05f), 0.15f * k,
+                demo_draw_capsule(cv, PX(0.0f), PY(hipy), PX(shx), PY(shy - 0.06f), 0.15f * k,
                                   jacket, lx * dir, ly, 0.35f);
             }
             demo_draw_capsule(cv, PX(0.0f), PY(hipy), PX(kx), PY(ky), 0.075f * k,
@@ -155,14 +165,17 @@ static void draw_actor(DemoCanvas *cv, const DemoShot *s, const DemoCamera *cam,
                               demo_color_gain(skin, g), lx * dir, ly, 0.3f);
         }
     }
-    demo_draw_capsule(cv, PX(0.04f), PY(shy), PX(0.05f), PY(shy + 0.12f), 0.05f * k, skin, lx * dir, ly, 0.3f);
-    demo_draw_capsule(cv, PX(0.06f), PY(shy + 0.2f), PX(0.07f), PY(shy + 0.23f), 0.1f * k, skin,
+    /* Neck, head (with a nose and an ear's worth of hair at the back). */
+    demo_draw_capsule(cv, PX(0.035f), PY(shy - 0.03f), PX(0.045f), PY(shy + 0.09f), 0.045f * k, skin,
+                      lx * dir, ly, 0.3f);
+    demo_draw_capsule(cv, PX(0.0f), PY(shy - 0.02f), PX(0.07f), PY(shy), 0.06f * k, jacket, lx * dir, ly, 0.3f);
+    demo_draw_capsule(cv, PX(0.055f), PY(shy + 0.17f), PX(0.065f), PY(shy + 0.2f), 0.1f * k, skin,
                       lx * dir, ly, 0.45f);
-    demo_draw_capsule(cv, PX(0.15f), PY(shy + 0.2f), PX(0.165f), PY(shy + 0.19f), 0.025f * k, skin,
+    demo_draw_capsule(cv, PX(0.15f), PY(shy + 0.18f), PX(0.163f), PY(shy + 0.165f), 0.022f * k, skin,
                       lx * dir, ly, 0.3f);
-    demo_draw_capsule(cv, PX(0.03f), PY(shy + 0.26f), PX(0.07f), PY(shy + 0.29f), 0.09f * k, hair,
+    demo_draw_capsule(cv, PX(0.03f), PY(shy + 0.24f), PX(0.07f), PY(shy + 0.26f), 0.085f * k, hair,
                       lx * dir, ly, 0.3f);
-    demo_draw_capsule(cv, PX(-0.02f), PY(shy + 0.25f), PX(0.0f), PY(shy + 0.18f), 0.07f * k, hair,
+    demo_draw_capsule(cv, PX(-0.02f), PY(shy + 0.23f), PX(-0.005f), PY(shy + 0.15f), 0.065f * k, hair,
                       lx * dir, ly, 0.3f);
 #undef PX
 #undef PY
@@ -225,8 +238,9 @@ static void grain_init(void)
 /* Add grain of amplitude amp (1/1024 code value per tile unit) to one row. */
 static void grain_row(uint8_t *d, int w, const int8_t *t, int amp)
 {
+    int16_t a = (int16_t)amp; /* |t * a| <= 127 * 80 fits 16 bits */
     for (int x = 0; x < w; x++) {
-        int v = d[x] + ((t[x] * amp) >> 10);
+        int16_t v = (int16_t)(d[x] + (int16_t)((int16_t)(t[x] * a) >> 10));
         d[x] = (uint8_t)(v < 1 ? 1 : v > 254 ? 254 : v);
     }
 }
@@ -238,27 +252,34 @@ static const int8_t *grain_at(uint32_t *st, int w)
     return grain_tile + (size_t)((r >> 8) % GRAIN_H) * GRAIN_W + (r % (uint32_t)(GRAIN_W - w));
 }
 
-/* Vignette and global gain (in 1/32768), then grain of peak grain_y / grain_c (in 1/8 code value). */
+/*
+ * Vignette and global gain (gain in 1/256, at most 280), then grain of peak
+ * grain_y / grain_c (in 1/8 code value). 16-bit arithmetic throughout, sized
+ * so no product overflows, which lets the loops vectorise.
+ */
 static void finish(const DemoShot *s, int frame, uint8_t *const planes[3], const ptrdiff_t strides[3],
                    float vignette, int gain, int grain_y, int grain_c)
 {
     int w = s->w, h = s->h;
-    int32_t vx[4096];
+    uint16_t vx[4096];
     for (int x = 0; x < w && x < 4096; x++) {
         float u = ((float)x + 0.5f) / (float)w * 2.0f - 1.0f;
-        vx[x] = (int32_t)(32768.0f * (1.0f - vignette * u * u));
+        vx[x] = (uint16_t)(128.0f * (1.0f - vignette * u * u) + 0.5f); /* Q7 */
     }
+    if (gain > 280)
+        gain = 280;
     pthread_once(&grain_once, grain_init);
     uint32_t st = demo_hash(s->seed * 0x3c6ef372u + (uint32_t)frame);
     for (int y = 0; y < h; y++) {
         float v = ((float)y + 0.5f) / (float)h * 2.0f - 1.0f;
-        int32_t vy = (int32_t)((float)gain * (1.0f - 0.8f * vignette * v * v));
+        uint16_t vy = (uint16_t)((float)gain * (1.0f - 0.8f * vignette * v * v) + 0.5f); /* Q8 */
         uint8_t *d = planes[0] + y * strides[0];
-        if (vignette != 0.0f || gain != 32768) {
+        if (vignette != 0.0f || gain != 256) {
             for (int x = 0; x < w; x++) {
-                int32_t g = (vx[x] * vy) >> 15;
-                int val = 16 + (((d[x] - 16) * g) >> 15);
-                d[x] = (uint8_t)(val < 0 ? 0 : val > 255 ? 255 : val);
+                uint16_t g = (uint16_t)((uint16_t)(vx[x] * vy) >> 7);
+                uint16_t l = d[x] > 16 ? (uint16_t)(d[x] - 16) : 0;
+                uint16_t val = (uint16_t)(16 + ((uint16_t)(l * g) >> 8));
+                d[x] = (uint8_t)(val > 255 ? 255 : val);
             }
         }
         grain_row(d, w, grain_at(&st, w), grain_y);
@@ -311,7 +332,7 @@ void demo_render_frame(const DemoShot *s, int frame, uint8_t *const planes[3], c
         for (int p = 0; p < 3; p++)
             for (int y = 0; y < (p ? s->h / 2 : s->h); y++)
                 memset(planes[p] + y * strides[p], p ? 128 : 16, p ? s->w / 2 : s->w);
-        finish(s, frame, planes, strides, 0.0f, 32768, 8, 0);
+        finish(s, frame, planes, strides, 0.0f, 256, 8, 0);
         return;
     }
     int shot = s->cut_frame >= 0 && frame >= s->cut_frame;
@@ -334,11 +355,11 @@ void demo_render_frame(const DemoShot *s, int frame, uint8_t *const planes[3], c
     float lim = (float)pl->margin - 2.0f;
     dx = clampf(dx, -lim, lim);
     dy = clampf(dy, -lim, lim);
-    int ox = (int)((dx + (float)pl->margin) * 256.0f), oy = (int)((dy + (float)pl->margin) * 256.0f);
+    int ox = (int)((dx + (float)pl->margin) * 16.0f), oy = (int)((dy + (float)pl->margin) * 16.0f);
     sample_plate(pl, ox, oy, planes, strides, s->w, s->h);
     /* Shapes follow the exact offset the plate got. */
-    dx = (float)ox / 256.0f - (float)pl->margin;
-    dy = (float)oy / 256.0f - (float)pl->margin;
+    dx = (float)ox / 16.0f - (float)pl->margin;
+    dy = (float)oy / 16.0f - (float)pl->margin;
 
     if (s->ball)
         draw_ball(&cv, s, cam, t, dx, dy);
@@ -368,9 +389,9 @@ void demo_render_frame(const DemoShot *s, int frame, uint8_t *const planes[3], c
     if (s->look == DEMO_LOOK_SCAN) {
         scan_look(s, frame, &cv);
         float flick = 1.0f + 0.07f * demo_hashf(s->seed * 41u + (uint32_t)frame);
-        finish(s, frame, planes, strides, 0.55f, (int)(32768.0f * flick), (int)(s->grain * 8.0f),
+        finish(s, frame, planes, strides, 0.55f, (int)(256.0f * flick + 0.5f), (int)(s->grain * 8.0f),
                (int)(s->grain * 2.0f));
     } else {
-        finish(s, frame, planes, strides, 0.3f, 32768, (int)(s->grain * 8.0f), (int)(s->grain * 3.0f));
+        finish(s, frame, planes, strides, 0.3f, 256, (int)(s->grain * 8.0f), (int)(s->grain * 3.0f));
     }
 }
