@@ -20,13 +20,7 @@
 #include "demo/draw.h"
 #include "demo/noise.h"
 #include "demo/plan.h"
-
-void demo_timecode(char *buf, size_t size, int64_t frames, int fps)
-{
-    int64_t s = frames / fps;
-    snprintf(buf, size, "%02d:%02d:%02d:%02d", (int)(s / 3600 % 24), (int)(s / 60 % 60),
-             (int)(s % 60), (int)(frames % fps));
-}
+#include "rushes/timecode.h"
 
 DemoCamera demo_setup_camera(int setup, int w, int h)
 {
@@ -88,7 +82,10 @@ static DemoClip *new_clip(DemoDay *d, char camera, const char *dir, int number, 
     c->tc_fps = tc_fps;
     c->frames = 0;
     c->start_frame = start_frame;
-    demo_timecode(c->timecode, sizeof(c->timecode), start_frame, tc_fps);
+    /* Labels go through the one timecode module; the rates here all have one. */
+    RsTimecodeFormat fmt;
+    if (rs_timecode_format_init(&fmt, rate, 0) < 0 || rs_timecode_from_frames(&fmt, start_frame, c->timecode) < 0)
+        c->timecode[0] = '\0';
     c->clap_frame = -1;
     c->take = -1;
     DemoShot *sh = &c->shot;

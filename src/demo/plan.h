@@ -50,7 +50,7 @@ typedef struct DemoClip {
     int tc_fps;                  /* nominal timecode rate: 24 for 23.976 */
     int frames;
     int64_t start_frame;         /* start timecode as frames since midnight at tc_fps */
-    char timecode[16];
+    char timecode[16];           /* RS_TC_BUFSZ */
     int take;                    /* index into takes, -1: the scan */
     int audio_channels;
     const char *audio_codec;
@@ -73,9 +73,6 @@ void demo_plan(DemoDay *day, const RsDemoSettings *s);
 
 /* The camera of a set-up at the output size. */
 DemoCamera demo_setup_camera(int setup, int w, int h);
-
-/* "HH:MM:SS:FF" for frames since midnight at fps (non-drop). */
-void demo_timecode(char *buf, size_t size, int64_t frames, int fps);
 
 /* The cup's bounding box in a clip's frame, ignoring the handheld drift. */
 void demo_cup_box(const DemoDay *day, const DemoClip *c, int box[4]);

@@ -6,7 +6,6 @@
  */
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +19,7 @@
 #include "rushes/encode.h"
 #include "rushes/error.h"
 #include "rushes/log.h"
+#include "media/avlog.h"
 
 #define AUDIO_CHUNK 1024
 
@@ -39,33 +39,6 @@ struct RsEncoder {
     int error;                   /* first error met; close returns it */
     char errmsg[512];            /* and its message, restored by close */
 };
-
-/*
- * FFmpeg prints through av_log; the library never prints, so its messages go
- * to rs_log instead, demoted one step because every failure that matters is
- * also returned as an error code with a message naming the file.
- */
-static void av_log_forward(void *avcl, int level, const char *fmt, va_list vl)
-{
-    if (level > AV_LOG_INFO)
-        return;
-    char line[1024];
-    int prefix = 1;
-    av_log_format_line2(avcl, level, fmt, vl, line, sizeof(line), &prefix);
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    if (!n)
-        return;
-    rs_log(level <= AV_LOG_WARNING ? RS_LOG_WARNING : RS_LOG_DEBUG, "ffmpeg: %s", line);
-}
-
-static pthread_once_t log_once = PTHREAD_ONCE_INIT;
-
-static void av_log_install(void)
-{
-    av_log_set_callback(av_log_forward);
-}
 
 void rs_encoder_default_settings(RsEncoderSettings *s)
 {
@@ -365,7 +338,7 @@ int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSettings *
     *out = NULL;
     if (!path || !*path || !s)
         return rs_error(RS_EINVAL, "rs_encoder_open: no output path or settings");
-    pthread_once(&log_once, av_log_install);
+    rs_media_av_init();
     RsEncoder *e = calloc(1, sizeof(*e));
     if (!e || !(e->path = strdup(path))) {
         free(e);
