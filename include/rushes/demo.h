@@ -33,8 +33,8 @@ typedef struct RsDemoSettings {
     uint32_t seed;               /* default 1 */
     int width, height;           /* even, 160x90 .. 3840x2160; default 1280x720 */
     int take_frames;             /* frames per clip, >= 48; default 96 (4 s) */
-    int threads;                 /* codec threads per clip, default 2; the output depends
-                                  * on it (x264), so keep it fixed to reproduce files */
+    int threads;                 /* codec threads per clip (and plate threads), default 2;
+                                  * the H.264 files depend on it (x264), the pictures do not */
     RsDemoProgress progress;     /* may be NULL */
     void *opaque;
 } RsDemoSettings;
