@@ -370,7 +370,7 @@ static void test_errors(void)
     char sub[128];
     snprintf(sub, sizeof(sub), "%s/cancelled", root);
     s.output_dir = sub;
-    RsDemoReport *rep = (RsDemoReport *)&s; /* must be reset to NULL on failure */
+    RsDemoReport dummy, *rep = &dummy; /* must be reset to NULL on failure */
     RS_CHECK_EQ_INT(rs_demo_generate(&s, &rep), RS_EINTR);
     RS_CHECK(rep == NULL);
     /* A file where a folder should be: the message names it. */

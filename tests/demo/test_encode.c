@@ -111,6 +111,30 @@ static void test_mov_h264_tags(void)
     free(out);
 }
 
+static void test_mp4(void)
+{
+    RsEncoderSettings s;
+    rs_encoder_default_settings(&s);
+    s.video_codec = "libx264";
+    s.width = 64;
+    s.height = 64;
+    s.frame_rate = (RsRational){ 25, 1 };
+    s.camera_id = "C";
+    s.audio_channels = 1;
+    s.audio_codec = "aac";
+    char path[256];
+    RS_CHECK_EQ_INT(write_file("clip.mp4", &s, 10, path, sizeof(path)), 0);
+    if (!tools)
+        return;
+    char *out = probe(path, "format=format_name:stream=codec_name,nb_read_frames:format_tags=camera_id");
+    RS_CHECK_CONTAINS(out, "mp4");
+    RS_CHECK_CONTAINS(out, "codec_name=h264");
+    RS_CHECK_CONTAINS(out, "codec_name=aac");
+    RS_CHECK_CONTAINS(out, "nb_read_frames=10");
+    RS_CHECK_CONTAINS(out, "TAG:camera_id=C");
+    free(out);
+}
+
 static void test_lossless_round_trip(void)
 {
     RsEncoderSettings s;
@@ -279,6 +303,7 @@ int main(void)
     }
     tools = have_tool("ffprobe") && have_tool("ffmpeg");
     RS_RUN(test_mov_h264_tags);
+    RS_RUN(test_mp4);
     RS_RUN(test_lossless_round_trip);
     RS_RUN(test_intermediate_codecs);
     RS_RUN(test_bwf);
