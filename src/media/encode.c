@@ -1,0 +1,504 @@
+/*
+ * A small writer over libavformat/libavcodec: one video and one audio stream,
+ * camera and recorder tags. Input video is 8-bit 4:2:0; codecs that want
+ * another pixel format get it through swscale, once per frame, which is fine
+ * for the demo and test media this writer exists for.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/audio_fifo.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "rushes/encode.h"
+#include "rushes/error.h"
+#include "rushes/log.h"
+#include "media/avlog.h"
+
+#define AUDIO_CHUNK 1024
+
+struct RsEncoder {
+    char *path;
+    AVFormatContext *fmt;
+    AVCodecContext *venc, *aenc;
+    AVStream *vst, *ast;
+    AVFrame *vframe, *aframe;
+    AVPacket *pkt;
+    struct SwsContext *sws;
+    AVAudioFifo *fifo;
+    float *chunk[8];             /* AUDIO_CHUNK floats per channel, read from the fifo */
+    int audio_frame_size;
+    int64_t vpts, apts;
+    int header_written;
+    int error;                   /* first error met; close returns it */
+    char errmsg[512];            /* and its message, restored by close */
+};
+
+void rs_encoder_default_settings(RsEncoderSettings *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->frame_rate = (RsRational){ 24, 1 };
+    s->crf = 20;
+    s->preset = "veryfast";
+    s->prores_profile = 3;
+    s->threads = 2;
+    s->bitexact = 1;
+    s->sample_rate = 48000;
+    s->time_reference = -1;
+}
+
+static int av_fail(RsEncoder *e, int averr, const char *what)
+{
+    char buf[AV_ERROR_MAX_STRING_SIZE];
+    av_strerror(averr, buf, sizeof(buf));
+    int code = averr == AVERROR(ENOMEM) ? RS_ENOMEM :
+               averr == AVERROR(EIO) || averr == AVERROR(ENOSPC) ? RS_EIO : RS_EMEDIA;
+    code = rs_error(code, "%s: %s: %s", e->path, what, buf);
+    if (!e->error) {
+        e->error = code;
+        snprintf(e->errmsg, sizeof(e->errmsg), "%s", rs_error_message());
+    }
+    return code;
+}
+
+static int set_tag(AVDictionary **d, const char *key, const char *value)
+{
+    if (!value || !*value)
+        return 0;
+    return av_dict_set(d, key, value, 0);
+}
+
+static enum AVPixelFormat video_pix_fmt(const char *codec, int prores_profile)
+{
+    if (!strncmp(codec, "prores", 6))
+        return prores_profile >= 4 ? AV_PIX_FMT_YUV444P10LE : AV_PIX_FMT_YUV422P10LE;
+    if (!strcmp(codec, "dnxhd"))
+        return AV_PIX_FMT_YUV422P;
+    return AV_PIX_FMT_YUV420P;
+}
+
+/*
+ * Encoders may read the padding right of the picture (SIMD, edge extension);
+ * fresh buffers are zeroed so that those bytes never depend on the heap.
+ */
+static void zero_frame(AVFrame *f)
+{
+    for (int i = 0; i < AV_NUM_DATA_POINTERS && f->buf[i]; i++)
+        memset(f->buf[i]->data, 0, f->buf[i]->size);
+}
+
+static int open_video(RsEncoder *e, const RsEncoderSettings *s)
+{
+    const AVCodec *codec = avcodec_find_encoder_by_name(s->video_codec);
+    if (!codec)
+        return rs_error(RS_EUNSUP, "%s: video codec \"%s\" is not available", e->path, s->video_codec);
+    if (s->width < 16 || s->height < 16 || (s->width | s->height) & 1)
+        return rs_error(RS_EINVAL, "%s: video size %dx%d must be even and at least 16x16",
+                        e->path, s->width, s->height);
+    if (s->frame_rate.num <= 0 || s->frame_rate.den <= 0 || s->frame_rate.num > INT32_MAX ||
+        s->frame_rate.den > INT32_MAX)
+        return rs_error(RS_EINVAL, "%s: bad frame rate %" PRId64 "/%" PRId64, e->path,
+                        s->frame_rate.num, s->frame_rate.den);
+    AVRational rate = { (int)s->frame_rate.num, (int)s->frame_rate.den };
+
+    AVCodecContext *c = e->venc = avcodec_alloc_context3(codec);
+    if (!c)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    c->width = s->width;
+    c->height = s->height;
+    c->time_base = av_inv_q(rate);
+    c->framerate = rate;
+    c->sample_aspect_ratio = (AVRational){ 1, 1 };
+    c->pix_fmt = video_pix_fmt(s->video_codec, s->prores_profile);
+    c->color_range = AVCOL_RANGE_MPEG;
+    c->colorspace = AVCOL_SPC_BT709;
+    c->color_primaries = AVCOL_PRI_BT709;
+    c->color_trc = AVCOL_TRC_BT709;
+    c->gop_size = s->gop > 0 ? s->gop : (rate.num + rate.den / 2) / rate.den;
+    c->thread_count = s->threads;
+    if (s->bitexact)
+        c->flags |= AV_CODEC_FLAG_BITEXACT;
+    if (e->fmt->oformat->flags & AVFMT_GLOBALHEADER)
+        c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+
+    if (!strcmp(s->video_codec, "libx264")) {
+        /* Frame threads rather than slices: better pictures, and the output
+         * still depends only on the thread count, which the settings fix. */
+        c->thread_type = FF_THREAD_FRAME;
+        av_opt_set(c->priv_data, "preset", s->preset ? s->preset : "veryfast", 0);
+        av_opt_set_int(c->priv_data, "crf", s->crf, 0);
+        /* x264's AVX-512 macroblock-tree code gave different bytes for the
+         * same input depending on what the process did before; the
+         * CPU-independent paths are exact, and the same on every machine. */
+        if (s->bitexact)
+            av_opt_set(c->priv_data, "x264-params", "cpu-independent=1", 0);
+    } else if (!strncmp(s->video_codec, "prores", 6)) {
+        c->profile = s->prores_profile;
+        av_opt_set(c->priv_data, "vendor", "apl0", 0);
+    } else if (!strcmp(s->video_codec, "dnxhd")) {
+        /* DNxHR takes any frame size; the DNxHD profiles need broadcast sizes. */
+        av_opt_set(c->priv_data, "profile", "dnxhr_hq", 0);
+    } else if (!strcmp(s->video_codec, "ffv1")) {
+        c->level = 3;
+        av_opt_set_int(c->priv_data, "slicecrc", 1, 0);
+    }
+
+    int ret = avcodec_open2(c, codec, NULL);
+    if (ret < 0)
+        return av_fail(e, ret, "cannot open the video encoder");
+
+    AVStream *st = e->vst = avformat_new_stream(e->fmt, NULL);
+    if (!st)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    st->time_base = c->time_base;
+    st->avg_frame_rate = rate;
+    st->r_frame_rate = rate;
+    ret = avcodec_parameters_from_context(st->codecpar, c);
+    if (ret < 0)
+        return av_fail(e, ret, "video stream parameters");
+    /* The mov muxer turns a "timecode" tag on the video stream into a tmcd
+     * track and writes "reel_name" into that track's source reference. */
+    if (set_tag(&st->metadata, "timecode", s->start_timecode) < 0 ||
+        set_tag(&st->metadata, "reel_name", s->reel_name) < 0)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+
+    e->vframe = av_frame_alloc();
+    if (!e->vframe)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    e->vframe->format = c->pix_fmt;
+    e->vframe->width = c->width;
+    e->vframe->height = c->height;
+    e->vframe->color_range = c->color_range;
+    e->vframe->colorspace = c->colorspace;
+    e->vframe->color_primaries = c->color_primaries;
+    e->vframe->color_trc = c->color_trc;
+    ret = av_frame_get_buffer(e->vframe, 0);
+    if (ret < 0)
+        return av_fail(e, ret, "video frame");
+    zero_frame(e->vframe);
+    if (c->pix_fmt != AV_PIX_FMT_YUV420P) {
+        e->sws = sws_getContext(c->width, c->height, AV_PIX_FMT_YUV420P, c->width, c->height,
+                                c->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
+                                NULL, NULL, NULL);
+        if (!e->sws)
+            return rs_error(RS_EUNSUP, "%s: no conversion to %s", e->path,
+                            av_get_pix_fmt_name(c->pix_fmt));
+    }
+    return 0;
+}
+
+static int open_audio(RsEncoder *e, const RsEncoderSettings *s)
+{
+    const char *name = s->audio_codec && *s->audio_codec ? s->audio_codec : "pcm_s24le";
+    if (s->audio_channels < 1 || s->audio_channels > 8)
+        return rs_error(RS_EINVAL, "%s: %d audio channels (1 to 8 supported)", e->path,
+                        s->audio_channels);
+    if (s->sample_rate < 8000 || s->sample_rate > 192000)
+        return rs_error(RS_EINVAL, "%s: sample rate %d out of range", e->path, s->sample_rate);
+    const AVCodec *codec = avcodec_find_encoder_by_name(name);
+    if (!codec || !codec->sample_fmts)
+        return rs_error(RS_EUNSUP, "%s: audio codec \"%s\" is not available", e->path, name);
+
+    AVCodecContext *c = e->aenc = avcodec_alloc_context3(codec);
+    if (!c)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    c->sample_rate = s->sample_rate;
+    c->time_base = (AVRational){ 1, s->sample_rate };
+    c->sample_fmt = codec->sample_fmts[0];
+    av_channel_layout_default(&c->ch_layout, s->audio_channels);
+    if (!strcmp(name, "pcm_s24le"))
+        c->bits_per_raw_sample = 24;
+    if (!strcmp(name, "aac"))
+        c->bit_rate = 96000 * s->audio_channels;
+    if (s->bitexact)
+        c->flags |= AV_CODEC_FLAG_BITEXACT;
+    if (e->fmt->oformat->flags & AVFMT_GLOBALHEADER)
+        c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    int ret = avcodec_open2(c, codec, NULL);
+    if (ret < 0)
+        return av_fail(e, ret, "cannot open the audio encoder");
+
+    AVStream *st = e->ast = avformat_new_stream(e->fmt, NULL);
+    if (!st)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    st->time_base = c->time_base;
+    ret = avcodec_parameters_from_context(st->codecpar, c);
+    if (ret < 0)
+        return av_fail(e, ret, "audio stream parameters");
+
+    e->audio_frame_size = c->frame_size > 0 ? c->frame_size : AUDIO_CHUNK;
+    if (e->audio_frame_size > AUDIO_CHUNK)
+        return rs_error(RS_EUNSUP, "%s: audio frame size %d too large", e->path, c->frame_size);
+    e->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, s->audio_channels, AUDIO_CHUNK * 4);
+    e->aframe = av_frame_alloc();
+    if (!e->fifo || !e->aframe)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    for (int ch = 0; ch < s->audio_channels; ch++)
+        if (!(e->chunk[ch] = malloc(AUDIO_CHUNK * sizeof(float))))
+            return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    return 0;
+}
+
+static int open_file(RsEncoder *e, const RsEncoderSettings *s)
+{
+    int ret = avformat_alloc_output_context2(&e->fmt, NULL, NULL, e->path);
+    if (ret < 0 || !e->fmt)
+        return rs_error(RS_EINVAL, "%s: no container for this file extension "
+                        "(use .mov, .mp4, .mkv or .wav)", e->path);
+    const char *muxer = e->fmt->oformat->name;
+    int is_wav = !strcmp(muxer, "wav");
+    int is_mov = !strcmp(muxer, "mov") || !strcmp(muxer, "mp4");
+    if (s->bitexact)
+        e->fmt->flags |= AVFMT_FLAG_BITEXACT;
+
+    if (s->video_codec && *s->video_codec) {
+        if (is_wav)
+            return rs_error(RS_EINVAL, "%s: a WAV file cannot hold video", e->path);
+        if ((ret = open_video(e, s)) < 0)
+            return ret;
+    }
+    if (s->audio_channels > 0 && (ret = open_audio(e, s)) < 0)
+        return ret;
+    if (!e->venc && !e->aenc)
+        return rs_error(RS_EINVAL, "%s: neither video nor audio requested", e->path);
+
+    AVDictionary **md = &e->fmt->metadata;
+    if (set_tag(md, "make", s->camera_make) < 0 || set_tag(md, "model", s->camera_model) < 0 ||
+        set_tag(md, "camera_id", s->camera_id) < 0 || set_tag(md, "comment", s->description) < 0)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    if (!is_mov && set_tag(md, "reel_name", s->reel_name) < 0)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    if (!is_mov && !is_wav && set_tag(md, "timecode", s->start_timecode) < 0)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+
+    AVDictionary *opts = NULL;
+    if (is_mov) {
+        /* Without use_metadata_tags the mov muxer drops keys it has no atom
+         * for, such as camera_id. */
+        av_dict_set(&opts, "movflags", "use_metadata_tags", 0);
+    }
+    if (is_wav && s->time_reference >= 0) {
+        char tr[32];
+        snprintf(tr, sizeof(tr), "%" PRId64, s->time_reference);
+        av_dict_set(&opts, "write_bext", "1", 0);
+        if (av_dict_set(md, "time_reference", tr, 0) < 0 ||
+            set_tag(md, "originator", s->camera_make) < 0 ||
+            set_tag(md, "description", s->description) < 0 ||
+            set_tag(md, "origination_date", s->origination_date) < 0 ||
+            set_tag(md, "origination_time", s->origination_time) < 0) {
+            av_dict_free(&opts);
+            return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+        }
+    }
+
+    ret = avio_open(&e->fmt->pb, e->path, AVIO_FLAG_WRITE);
+    if (ret < 0) {
+        av_dict_free(&opts);
+        return rs_error(ret == AVERROR(EACCES) ? RS_EACCES : ret == AVERROR(ENOENT) ? RS_ENOENT : RS_EIO,
+                        "%s: cannot create: %s", e->path, av_err2str(ret));
+    }
+    ret = avformat_write_header(e->fmt, &opts);
+    av_dict_free(&opts);
+    if (ret < 0)
+        return av_fail(e, ret, "cannot write the header");
+    e->header_written = 1;
+    e->pkt = av_packet_alloc();
+    if (!e->pkt)
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    return 0;
+}
+
+static void encoder_free(RsEncoder *e)
+{
+    if (e->fmt && e->fmt->pb)
+        avio_closep(&e->fmt->pb);
+    avformat_free_context(e->fmt);
+    avcodec_free_context(&e->venc);
+    avcodec_free_context(&e->aenc);
+    av_frame_free(&e->vframe);
+    av_frame_free(&e->aframe);
+    av_packet_free(&e->pkt);
+    sws_freeContext(e->sws);
+    if (e->fifo)
+        av_audio_fifo_free(e->fifo);
+    for (int ch = 0; ch < 8; ch++)
+        free(e->chunk[ch]);
+    free(e->path);
+    free(e);
+}
+
+int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSettings *s)
+{
+    *out = NULL;
+    if (!path || !*path || !s)
+        return rs_error(RS_EINVAL, "rs_encoder_open: no output path or settings");
+    rs_media_av_init();
+    RsEncoder *e = calloc(1, sizeof(*e));
+    if (!e || !(e->path = strdup(path))) {
+        free(e);
+        return rs_error(RS_ENOMEM, "%s: out of memory", path);
+    }
+    int ret = open_file(e, s);
+    if (ret < 0) {
+        encoder_free(e);
+        return ret;
+    }
+    *out = e;
+    return 0;
+}
+
+/* Send one frame (NULL flushes) and write every packet the codec returns. */
+static int encode(RsEncoder *e, AVCodecContext *c, AVStream *st, AVFrame *frame)
+{
+    int ret = avcodec_send_frame(c, frame);
+    if (ret < 0)
+        return av_fail(e, ret, "encoding failed");
+    for (;;) {
+        ret = avcodec_receive_packet(c, e->pkt);
+        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+            return 0;
+        if (ret < 0)
+            return av_fail(e, ret, "encoding failed");
+        av_packet_rescale_ts(e->pkt, c->time_base, st->time_base);
+        e->pkt->stream_index = st->index;
+        ret = av_interleaved_write_frame(e->fmt, e->pkt);
+        if (ret < 0)
+            return av_fail(e, ret, "writing failed");
+    }
+}
+
+int rs_encoder_write_video(RsEncoder *e, const uint8_t *const planes[3], const ptrdiff_t strides[3])
+{
+    if (e->error)
+        return e->error;
+    if (!e->venc)
+        return rs_error(RS_EINVAL, "%s: the file has no video stream", e->path);
+    AVFrame *f = e->vframe;
+    /* The codec may still hold the previous buffer (frame threads); this
+     * gives a fresh one in that case instead of writing under it. */
+    uint8_t *before = f->data[0];
+    int ret = av_frame_make_writable(f);
+    if (ret < 0)
+        return av_fail(e, ret, "video frame");
+    if (f->data[0] != before)
+        zero_frame(f);
+    if (e->sws) {
+        const int src_stride[4] = { (int)strides[0], (int)strides[1], (int)strides[2], 0 };
+        const uint8_t *src[4] = { planes[0], planes[1], planes[2], NULL };
+        sws_scale(e->sws, src, src_stride, 0, f->height, f->data, f->linesize);
+    } else {
+        for (int p = 0; p < 3; p++) {
+            int w = p ? f->width / 2 : f->width, h = p ? f->height / 2 : f->height;
+            for (int y = 0; y < h; y++)
+                memcpy(f->data[p] + (ptrdiff_t)y * f->linesize[p], planes[p] + y * strides[p], w);
+        }
+    }
+    f->pts = e->vpts++;
+    return encode(e, e->venc, e->vst, f);
+}
+
+static void convert_chunk(RsEncoder *e, AVFrame *f, int n)
+{
+    int channels = e->aenc->ch_layout.nb_channels;
+    enum AVSampleFormat fmt = f->format;
+    int planar = av_sample_fmt_is_planar(fmt);
+    for (int ch = 0; ch < channels; ch++) {
+        const float *src = e->chunk[ch];
+        for (int i = 0; i < n; i++) {
+            float v = src[i] < -1.0f ? -1.0f : src[i] > 1.0f ? 1.0f : src[i];
+            size_t at = planar ? (size_t)i : (size_t)i * channels + ch;
+            uint8_t *base = f->data[planar ? ch : 0];
+            switch (av_get_packed_sample_fmt(fmt)) {
+            case AV_SAMPLE_FMT_S16:
+                ((int16_t *)base)[at] = (int16_t)lrintf(v * 32767.0f);
+                break;
+            case AV_SAMPLE_FMT_S32:
+                /* 24-bit codecs take the top 24 bits of an int32. */
+                ((int32_t *)base)[at] = (int32_t)lrintf(v * 8388607.0f) * 256;
+                break;
+            default:
+                ((float *)base)[at] = v;
+                break;
+            }
+        }
+    }
+}
+
+/* Encode whole chunks from the fifo; at the end (flush) also the remainder. */
+static int drain_audio(RsEncoder *e, int flush)
+{
+    AVCodecContext *c = e->aenc;
+    while (av_audio_fifo_size(e->fifo) >= e->audio_frame_size ||
+           (flush && av_audio_fifo_size(e->fifo) > 0)) {
+        int n = FFMIN(av_audio_fifo_size(e->fifo), e->audio_frame_size);
+        if (av_audio_fifo_read(e->fifo, (void **)e->chunk, n) != n)
+            return av_fail(e, AVERROR_BUG, "audio buffer");
+        AVFrame *f = e->aframe;
+        av_frame_unref(f);
+        f->format = c->sample_fmt;
+        f->nb_samples = n;
+        f->sample_rate = c->sample_rate;
+        int ret = av_channel_layout_copy(&f->ch_layout, &c->ch_layout);
+        if (ret >= 0)
+            ret = av_frame_get_buffer(f, 0);
+        if (ret < 0)
+            return av_fail(e, ret, "audio frame");
+        convert_chunk(e, f, n);
+        f->pts = e->apts;
+        e->apts += n;
+        if ((ret = encode(e, c, e->ast, f)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+int rs_encoder_write_audio(RsEncoder *e, const float *const *data, int nb_samples)
+{
+    if (e->error)
+        return e->error;
+    if (!e->aenc)
+        return rs_error(RS_EINVAL, "%s: the file has no audio stream", e->path);
+    if (nb_samples <= 0)
+        return 0;
+    /* The fifo only reads the samples; its prototype just lacks the const. */
+    void *ptrs[8];
+    for (int ch = 0; ch < e->aenc->ch_layout.nb_channels; ch++)
+        ptrs[ch] = (void *)data[ch];
+    int ret = av_audio_fifo_write(e->fifo, ptrs, nb_samples);
+    if (ret < nb_samples)
+        return av_fail(e, ret < 0 ? ret : AVERROR(ENOMEM), "audio buffer");
+    return drain_audio(e, 0);
+}
+
+int rs_encoder_close(RsEncoder **pe)
+{
+    RsEncoder *e = pe ? *pe : NULL;
+    if (!e)
+        return 0;
+    *pe = NULL;
+    if (!e->error && e->venc)
+        encode(e, e->venc, e->vst, NULL);
+    if (!e->error && e->aenc && drain_audio(e, 1) >= 0)
+        encode(e, e->aenc, e->ast, NULL);
+    if (!e->error && e->header_written) {
+        int ret = av_write_trailer(e->fmt);
+        if (ret < 0)
+            av_fail(e, ret, "cannot finish the file");
+    }
+    if (e->fmt && e->fmt->pb) {
+        int ret = avio_closep(&e->fmt->pb);
+        if (ret < 0 && !e->error)
+            av_fail(e, ret, "cannot close");
+    }
+    int err = e->error;
+    if (err)
+        rs_error(err, "%s", e->errmsg); /* the first failure, not a later consequence */
+    encoder_free(e);
+    return err;
+}
