@@ -155,6 +155,8 @@ static void on_clip_done(void *opaque, const char *path, int result, int64_t fra
     cli_progress_end(p);
     if (result < 0)
         fprintf(stderr, "rushes: analyze: %s\n", rs_error_message());
+    else if (!p->g->quiet && !p->g->json && frames == 0)
+        fprintf(stderr, "  %s: sound only, %.1f s\n", p->label, seconds);
     else if (!p->g->quiet && !p->g->json)
         fprintf(stderr, "  %s: %lld frames in %.1f s (%.1f fps)\n", p->label, (long long)frames, seconds,
                 seconds > 0 ? frames / seconds : 0);

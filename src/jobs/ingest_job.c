@@ -71,30 +71,56 @@ static int prepare(RsCatalog *c, const char *sql, sqlite3_stmt **st)
     return sqlite3_prepare_v2(c->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : rs_catalog_error(c, "ingest");
 }
 
-/* The roll's day and roll rows, created when first seen. */
-static int ensure_roll(Ingest *in, const char *name)
+/* The id of the shoot day, created when first seen (days without an episode; episodes come later). */
+static int ensure_day(Ingest *in, int64_t *day_id)
 {
     RsCatalog *c = in->c;
     sqlite3_stmt *st;
     int ret;
-    if ((ret = prepare(c, "INSERT OR IGNORE INTO shoot_day (title_id, number) SELECT min(id), ? FROM title", &st)) < 0)
+    /* UNIQUE does not hold for NULL episode ids in SQLite, so look up before inserting. */
+    if ((ret = prepare(c, "SELECT id FROM shoot_day WHERE episode_id IS NULL AND number = ?"
+                          " AND title_id = (SELECT min(id) FROM title)", &st)) < 0)
+        return ret;
+    sqlite3_bind_int64(st, 1, in->s->day);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *day_id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return 0;
+    }
+    sqlite3_finalize(st);
+    if ((ret = prepare(c, "INSERT INTO shoot_day (title_id, number) SELECT min(id), ? FROM title", &st)) < 0)
         return ret;
     sqlite3_bind_int64(st, 1, in->s->day);
     if ((ret = step_done(c, st, "creating the shoot day")) < 0)
         return ret;
-    if ((ret = prepare(c, "SELECT r.id, r.kind FROM roll r JOIN shoot_day d ON d.id = r.day_id"
-                          " WHERE d.number = ? AND r.name = ?", &st)) < 0)
+    *day_id = sqlite3_last_insert_rowid(c->db);
+    return 0;
+}
+
+/* The roll row of this card, created when first seen. */
+static int ensure_roll(Ingest *in, const char *name)
+{
+    RsCatalog *c = in->c;
+    sqlite3_stmt *st;
+    int64_t day_id;
+    int ret = ensure_day(in, &day_id);
+    if (ret < 0)
         return ret;
-    sqlite3_bind_int64(st, 1, in->s->day);
+    if ((ret = prepare(c, "SELECT id, kind FROM roll WHERE day_id = ? AND name = ?", &st)) < 0)
+        return ret;
+    sqlite3_bind_int64(st, 1, day_id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
         in->roll_id = sqlite3_column_int64(st, 0);
         const char *kind = (const char *)sqlite3_column_text(st, 1);
         int is_sound = !strcmp(kind, "sound");
+        if (is_sound != !!in->s->sound) {
+            ret = rs_error(RS_EINVAL, "roll '%s' of day %lld is a %s roll; it cannot be ingested as %s", name,
+                           (long long)in->s->day, kind, in->s->sound ? "sound" : "camera");
+            sqlite3_finalize(st);
+            return ret;
+        }
         sqlite3_finalize(st);
-        if (is_sound != !!in->s->sound)
-            return rs_error(RS_EINVAL, "roll '%s' of day %lld is a %s roll; it cannot be ingested as %s", name,
-                            (long long)in->s->day, kind, in->s->sound ? "sound" : "camera");
         /* The same card may come back mounted elsewhere: remember where it is now. */
         if ((ret = prepare(c, "UPDATE roll SET source_path = ? WHERE id = ?", &st)) < 0)
             return ret;
@@ -103,14 +129,14 @@ static int ensure_roll(Ingest *in, const char *name)
         return step_done(c, st, "updating the roll");
     }
     sqlite3_finalize(st);
-    if ((ret = prepare(c, "INSERT INTO roll (day_id, kind, name, camera, source_path)"
-                          " SELECT id, ?, ?, ?, ? FROM shoot_day WHERE number = ?", &st)) < 0)
+    if ((ret = prepare(c, "INSERT INTO roll (day_id, kind, name, camera, source_path) VALUES (?, ?, ?, ?, ?)",
+                       &st)) < 0)
         return ret;
-    sqlite3_bind_text(st, 1, in->s->sound ? "sound" : "camera", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, in->s->camera, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, in->root, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, in->s->day);
+    sqlite3_bind_int64(st, 1, day_id);
+    sqlite3_bind_text(st, 2, in->s->sound ? "sound" : "camera", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, in->s->camera, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, in->root, -1, SQLITE_STATIC);
     if ((ret = step_done(c, st, "creating the roll")) < 0)
         return ret;
     in->roll_id = sqlite3_last_insert_rowid(c->db);

@@ -37,12 +37,22 @@ check "the duplicate is recorded" test "$(sql rushes.db 'SELECT duplicate_of FRO
 check "timecode read into the store" test "$(sql rushes.db 'SELECT start_tc FROM clip WHERE frames = 48 LIMIT 1')" = "10:00:00:00"
 check "the non-ASCII name survives" test "$(sql rushes.db "SELECT count(*) FROM file WHERE rel_path = 'with space é/A001C002 ü.mov'")" -eq 1
 
+mkdir -p "$TMP/card/SOUND_001"
+ffmpeg -v error -f lavfi -i sine=f=1000:sample_rate=48000 -t 1 -c:a pcm_s24le -write_bext 1 \
+  -metadata time_reference=1728000000 "$TMP/card/SOUND_001/SC01_TK01.WAV"
+expect_exit 0 "a sound folder of the same day" "$RUSHES" --progress=0 ingest "$TMP/card/SOUND_001" --day 1 --sound
+check "one shoot day holds both rolls" test "$(sql rushes.db 'SELECT count(*) FROM shoot_day')" -eq 1
+check "two rolls, one of them sound" test "$(sql rushes.db "SELECT group_concat(kind, ',') FROM roll")" = "camera,sound"
+check "the BWF time reference is read" \
+  test "$(sql rushes.db "SELECT bwf_time_reference FROM clip WHERE kind = 'audio'")" = 1728000000
+expect_exit 3 "a camera roll cannot be re-ingested as sound" "$RUSHES" --progress=0 ingest "$card" --day 1 --sound
+check "the message says why" contains "$TMP/err" "is a camera roll"
 expect_exit 0 "ls --json" "$RUSHES" ls --json
 check "ls lists the clip with its timecode" contains "$TMP/out" '"start_tc":"10:00:00:00"'
 expect_exit 0 "analyze" "$RUSHES" --progress=0 analyze
-check "three clips were analysed" contains "$TMP/out" "Analysed 3 clips"
+check "three clips and one sound file were analysed" contains "$TMP/out" "Analysed 4 clips"
 expect_exit 0 "analyze again redoes nothing" "$RUSHES" --progress=0 analyze --json
-check "all three were current" contains "$TMP/out" '"clips_skipped": 3'
+check "all four were current" contains "$TMP/out" '"clips_skipped": 4'
 expect_exit 0 "analyze with other parameters redoes the affected analyzer" \
   "$RUSHES" --progress=0 analyze --json --analyzers stats --set stats.black_pct=3
 check "three clips were redone" contains "$TMP/out" '"clips_analyzed": 3'
