@@ -24,8 +24,9 @@ static const RsOption stats_options[] = {
       RS_OPT_DOUBLE, offsetof(StatsOpts, black_pct), .def.d = 6.0, .min = 0, .max = 100 },
     { "min_black", "shortest run of black frames to report", RS_OPT_INT,
       offsetof(StatsOpts, min_black), .def.i = 1, .min = 1, .max = 1000000 },
+    /* A still shot keeps sensor noise and grain; a repeated frame decodes (almost) identically. */
     { "freeze_diff", "mean absolute luma difference (8-bit) under which a frame is a repeat",
-      RS_OPT_DOUBLE, offsetof(StatsOpts, freeze_diff), .def.d = 0.05, .min = 0, .max = 255 },
+      RS_OPT_DOUBLE, offsetof(StatsOpts, freeze_diff), .def.d = 0.005, .min = 0, .max = 255 },
     { "min_freeze", "shortest run of repeated frames to report", RS_OPT_INT,
       offsetof(StatsOpts, min_freeze), .def.i = 12, .min = 2, .max = 1000000 },
     { NULL }
@@ -226,7 +227,8 @@ static void stats_close(RsAnalyzerCtx *ctx)
 const RsAnalyzer rs_analyzer_stats = {
     .name = "stats",
     .help = "per-frame luma/chroma statistics; black and frozen runs",
-    .version = 1,
+    /* 2: frozen means a mean difference under 0.005 (was 0.05, which called a still, clean shot frozen). */
+    .version = 2,
     .needs = RS_NEED_REDUCED,
     .options = stats_options,
     .options_size = sizeof(StatsOpts),

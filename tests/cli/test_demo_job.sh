@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The main job on a small demo shoot day, checked against the demo's truth:
+# every clip's timecode and frame count, every BWF time reference, the black
+# frames, and a clean verification on re-ingest.
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+cd "$TMP"
+expect_exit 0 "demo footage" "$RUSHES" --progress=0 demo footage --size 320x180 --frames 48
+expect_exit 0 "init" "$RUSHES" init proj --title Demo
+cd proj
+for card in A001 B001 SCAN_001; do
+  expect_exit 0 "ingest $card" "$RUSHES" --progress=0 ingest "$TMP/footage/day01/$card" --day 1 --camera "${card%%0*}"
+done
+expect_exit 0 "ingest the sound roll" "$RUSHES" --progress=0 ingest "$TMP/footage/day01/SOUND_001" --day 1 --sound
+expect_exit 0 "analyze" "$RUSHES" --progress=0 analyze
+expect_exit 0 "summary has no errors" "$RUSHES" summary --json
+cp "$TMP/out" "$TMP/summary.json"
+expect_exit 0 "ls" "$RUSHES" ls --json
+cp "$TMP/out" "$TMP/ls.json"
+
+check "the store agrees with the truth" python3 - "$TMP/footage/truth.json" "$TMP/ls.json" "$TMP/summary.json" <<'PY'
+import json, sys
+truth = json.load(open(sys.argv[1]))
+rows = {r["roll"] + "/" + r["file"]: r for r in json.load(open(sys.argv[2]))}
+summary = json.load(open(sys.argv[3]))
+bad = []
+for c in truth["clips"]:
+    key = "/".join(c["path"].split("/")[1:])
+    r = rows.get(key)
+    if not r:
+        bad.append(f"{key}: not in the store"); continue
+    if r["start_tc"] != c["start_timecode"]:
+        bad.append(f"{key}: timecode {r['start_tc']} != {c['start_timecode']}")
+    if r["frames"] != c["frames"]:
+        bad.append(f"{key}: {r['frames']} frames != {c['frames']}")
+    want = [(e["first"], e["last"]) for e in c["events"] if e["type"] == "black"]
+    got = [(f["start_frame"], f["end_frame"]) for f in summary["findings"]
+           if f["kind"] == "black" and f["roll"] + "/" + f["file"] == key]
+    if want != got:
+        bad.append(f"{key}: black runs {got} != truth {want}")
+for s in truth["sound"]:
+    key = "/".join(s["path"].split("/")[1:])
+    r = rows.get(key)
+    if not r or r["bwf_time_reference"] != s["time_reference"]:
+        bad.append(f"{key}: BWF time reference {r and r['bwf_time_reference']} != {s['time_reference']}")
+if summary["files_verified"] != summary["files"] or summary["clips_not_analyzed"] != 0:
+    bad.append("not every file verified and analysed")
+for b in bad:
+    print("  " + b)
+sys.exit(1 if bad else 0)
+PY
+expect_exit 0 "re-ingesting camera A verifies every file" "$RUSHES" --progress=0 --json ingest "$TMP/footage/day01/A001" --day 1 --camera A
+check "all verified" contains "$TMP/out" '"new": 0'
+finish
