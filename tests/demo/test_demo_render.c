@@ -49,6 +49,10 @@ static DemoShot *rig_clip(Rig *r, int ci, int threads)
     DemoClip *c = &r->day.clips[ci];
     for (int k = 0; k < 2; k++) {
         demo_plate_free(&r->plate[k]);
+        if (k == 1 && c->setup[1] == c->setup[0]) {
+            c->shot.plate[1] = &r->plate[0]; /* no cut: the second plate is never read */
+            break;
+        }
         DemoCamera cam = demo_setup_camera(c->setup[k], W, H);
         int ret = demo_plate_render(&r->plate[k], &c->shot.set[k], &cam, W, H, r->day.margin, &r->noise,
                                     threads);
