@@ -36,6 +36,7 @@ int cli_open_project(const RsGlobal *g, RsCatalog **out);
 typedef struct CliProgress {
     const RsGlobal *g;
     const char *label;
+    const char *unit;        /* what done/total count: "frames" (default) or "MB" */
     double start;
     double last_draw;
     int drawn;

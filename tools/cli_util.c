@@ -43,6 +43,7 @@ void cli_progress_init(CliProgress *p, const RsGlobal *g, const char *label)
     memset(p, 0, sizeof(*p));
     p->g = g;
     p->label = label;
+    p->unit = "frames";
     p->start = cli_now();
     p->is_tty = isatty(STDERR_FILENO);
 }
@@ -81,8 +82,8 @@ void cli_progress_update(void *opaque, int64_t done, int64_t total)
         for (int i = 0; i < width; i++)
             bar[i] = i < fill ? '#' : '.';
         bar[width] = '\0';
-        fprintf(stderr, "\r%-24.24s [%s] %6lld/%-6lld %7.1f fps  ETA %s ", p->label, bar,
-                (long long)done, (long long)total, rate, eta);
+        fprintf(stderr, "\r%-24.24s [%s] %6lld/%-6lld %s %7.1f %s/s  ETA %s ", p->label, bar,
+                (long long)done, (long long)total, p->unit, rate, p->unit, eta);
         p->drawn = 1;
     } else {
         int decile = total > 0 && done <= total ? (int)(10 * done / total) : 0;
@@ -90,8 +91,8 @@ void cli_progress_update(void *opaque, int64_t done, int64_t total)
             return;
         p->drawn = decile > p->drawn ? decile : p->drawn;
         p->last_draw = now;
-        fprintf(stderr, "%s: %lld/%lld frames, %.1f fps, ETA %s\n", p->label, (long long)done,
-                (long long)total, rate, eta);
+        fprintf(stderr, "%s: %lld/%lld %s, %.1f %s/s, ETA %s\n", p->label, (long long)done,
+                (long long)total, p->unit, rate, p->unit, eta);
     }
 }
 

@@ -77,6 +77,10 @@ static int run_ingest(const RsGlobal *g, void *o, int argc, char **argv)
         fprintf(stderr, "rushes ingest: say either --camera NAME or --sound\n");
         return 2;
     }
+    if (opts->roll && argc > 1) {
+        fprintf(stderr, "rushes ingest: --roll names one card; ingest the cards one at a time to name each\n");
+        return 2;
+    }
     RsCatalog *c;
     int ret = cli_open_project(g, &c);
     if (ret < 0)
@@ -93,13 +97,14 @@ static int run_ingest(const RsGlobal *g, void *o, int argc, char **argv)
         s.day = opts->day;
         s.camera = opts->camera;
         s.sound = opts->sound;
-        s.roll = argc == 1 ? opts->roll : NULL;
+        s.roll = opts->roll;
         s.algo = opts->hash;
         s.write_mhl = opts->mhl;
         s.on_file = on_file;
         s.progress = on_bytes;
         s.opaque = &x;
-        cli_progress_init(&x.prog, g, "ingest (MB)");
+        cli_progress_init(&x.prog, g, "ingest");
+        x.prog.unit = "MB";
         if (g->json) {
             rs_json_begin_object(&j, NULL);
             rs_json_string(&j, "source", argv[i]);
