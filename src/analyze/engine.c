@@ -384,6 +384,8 @@ int rs_engine_analyze(const char *path, const RsEngineSettings *s, RsClipAnalysi
     rs_decoder_default_settings(&ds);
     ds.threads = s->decode_threads;
     ds.audio = !!(e.needs & RS_NEED_AUDIO);
+    /* Sound-only analyzers do not pay for decoding pictures. */
+    ds.video = !!(e.needs & (RS_NEED_LUMA | RS_NEED_CHROMA | RS_NEED_REDUCED));
     if ((ret = rs_decoder_open(&dec, path, &ds, &info)) < 0)
         goto end;
     if ((ret = init_states(&e, setup, info)) < 0)
@@ -462,7 +464,7 @@ int rs_engine_analyze(const char *path, const RsEngineSettings *s, RsClipAnalysi
 
     if (ret >= 0) {
         rs_decoder_stats(dec, &out->decode);
-        if (out->frames == 0 && info->nb_video)
+        if (out->frames == 0 && info->nb_video && ds.video)
             ret = rs_error(RS_EMEDIA, "%s: no video frame could be decoded", path);
         else
             ret = collect(&e, setup, out);
