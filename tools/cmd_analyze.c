@@ -140,8 +140,10 @@ static void write_analysis(RsJson *j, const char *path, const RsClipAnalysis *a,
 static void on_clip(void *opaque, int i, int n, const char *path)
 {
     CliProgress *p = opaque;
+    static char label[128];
     const char *base = strrchr(path, '/');
-    p->label = base ? base + 1 : path;
+    snprintf(label, sizeof(label), "%d/%d %s", i + 1, n, base ? base + 1 : path);
+    p->label = label;
     p->start = cli_now();
     p->last_draw = 0;
     p->drawn = 0;
@@ -156,9 +158,9 @@ static void on_clip_done(void *opaque, const char *path, int result, int64_t fra
     if (result < 0)
         fprintf(stderr, "rushes: analyze: %s\n", rs_error_message());
     else if (!p->g->quiet && !p->g->json && frames == 0)
-        fprintf(stderr, "  %s: sound only, %.1f s\n", p->label, seconds);
+        fprintf(stderr, "  %s: sound only, %.1f s\n", path, seconds);
     else if (!p->g->quiet && !p->g->json)
-        fprintf(stderr, "  %s: %lld frames in %.1f s (%.1f fps)\n", p->label, (long long)frames, seconds,
+        fprintf(stderr, "  %s: %lld frames in %.1f s (%.1f fps)\n", path, (long long)frames, seconds,
                 seconds > 0 ? frames / seconds : 0);
 }
 
