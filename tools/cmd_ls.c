@@ -19,7 +19,8 @@ static const RsOption ls_options[] = {
 };
 
 static const char clips_sql[] =
-    "SELECT d.number AS day, r.name AS roll, r.kind AS roll_kind, f.rel_path AS file, c.kind, c.codec,"
+    "SELECT d.number AS day, r.name AS roll, r.kind AS roll_kind, coalesce(c.media_path, f.rel_path) AS file,"
+    " c.kind, c.codec,"
     " c.width, c.height, c.rate_num, c.rate_den, c.frames, c.duration_us, c.start_tc, c.reel, c.camera,"
     " c.audio_channels, c.sample_rate, c.bwf_time_reference, f.status AS file_status, c.probe_error,"
     " (SELECT group_concat(a.analyzer || ':' || a.status, ' ') FROM analysis a WHERE a.clip_id = c.id) AS analysis"

@@ -54,6 +54,8 @@ static const char *const catalog_steps[] = {
     "  CHECK (status IN ('open', 'accepted', 'rejected', 'fixed')), created_at TEXT NOT NULL);"
     "CREATE TABLE decision (id INTEGER PRIMARY KEY, flag_id INTEGER NOT NULL REFERENCES flag(id),"
     "  actor TEXT NOT NULL, verdict TEXT NOT NULL, note TEXT, at TEXT NOT NULL);",
+    /* 2: an image sequence is one clip whose media is a folder; the clip hangs on its first frame's file. */
+    "ALTER TABLE clip ADD COLUMN media_path TEXT;",
 };
 
 static const RsMigrationSet catalog_migrations = {

@@ -171,7 +171,8 @@ static double now_s(void)
 static int list_clips(RsCatalog *c, Todo **out, int *count)
 {
     sqlite3_stmt *st;
-    const char *sql = "SELECT clip.id, roll.source_path || '/' || file.rel_path, clip.kind, clip.audio_channels"
+    const char *sql = "SELECT clip.id, roll.source_path || '/' || coalesce(clip.media_path, file.rel_path), clip.kind,"
+                      " clip.audio_channels"
                       " FROM clip JOIN file ON file.id = clip.file_id JOIN roll ON roll.id = file.roll_id"
                       " WHERE file.status = 'ok' AND clip.kind != 'none' ORDER BY clip.id";
     if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)

@@ -206,8 +206,12 @@ static int set_text_or_null(sqlite3_stmt *st, int i, const char *v)
     return v && *v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
-/* Read a media file's metadata into a clip row. A file that cannot be parsed gets a row saying why. */
-static int register_clip(Ingest *in, int64_t file_id, const char *abs)
+/*
+ * Read a media file's metadata into a clip row. A file that cannot be parsed
+ * gets a row saying why. media_rel is the folder of an image sequence (the
+ * clip then hangs on its first frame's file), NULL for an ordinary file.
+ */
+static int register_clip(Ingest *in, int64_t file_id, const char *abs, const char *media_rel)
 {
     RsCatalog *c = in->c;
     RsMediaInfo *m = NULL;
@@ -217,12 +221,14 @@ static int register_clip(Ingest *in, int64_t file_id, const char *abs)
     int ret = prepare(c, "INSERT OR REPLACE INTO clip (file_id, kind, container, codec, profile, pix_fmt, width,"
                          " height, bit_depth, rate_num, rate_den, vfr, sar_num, sar_den, rotation, frames, duration_us,"
                          " start_tc, tc_drop, reel, camera, audio_codec, audio_channels, audio_layout, sample_rate,"
-                         " bwf_time_reference, probe_error, probe_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                         " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                         " bwf_time_reference, probe_error, probe_json, media_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                         " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,"
+                         " ?26, ?27, ?28, ?29)",
                       &st);
     if (ret < 0)
         goto end;
     sqlite3_bind_int64(st, 1, file_id);
+    set_text_or_null(st, 29, media_rel);
     if (pr < 0) {
         sqlite3_bind_text(st, 2, "none", -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 27, rs_error_message(), -1, SQLITE_TRANSIENT);
@@ -385,7 +391,7 @@ static int record_file(Ingest *in, const RsCardFile *f, const char **status_out,
     if (!strcmp(db_status, "ok") && is_media_name(f->path) && !has_clip(c, file_id)) {
         char abs[PATH_MAX * 2];
         snprintf(abs, sizeof(abs), "%s/%s", in->root, f->path);
-        if ((ret = register_clip(in, file_id, abs)) < 0)
+        if ((ret = register_clip(in, file_id, abs, NULL)) < 0)
             return ret;
     }
     return 0;
@@ -430,6 +436,81 @@ static int on_file(void *opaque, const RsCardFile *f)
     if (in->s->on_file)
         in->s->on_file(in->s->opaque, f->path, status, msg);
     return 0;
+}
+
+static int is_image_name(const char *path)
+{
+    static const char *const ext[] = { "dpx", "exr", "tif", "tiff", "png", "jpg", "jpeg", NULL };
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return 0;
+    for (int i = 0; ext[i]; i++)
+        if (!strcasecmp(dot + 1, ext[i]))
+            return 1;
+    return 0;
+}
+
+/*
+ * Scans and renders come as folders of numbered frames: each folder of image
+ * files that reads as one sequence becomes one clip, hung on its first
+ * frame's file. A folder of unrelated stills is left as files.
+ */
+static int register_sequences(Ingest *in)
+{
+    RsCatalog *c = in->c;
+    sqlite3_stmt *st;
+    int ret = prepare(c, "SELECT f.id, f.rel_path FROM file f WHERE f.roll_id = ? AND f.status = 'ok'"
+                         " ORDER BY f.rel_path", &st);
+    if (ret < 0)
+        return ret;
+    sqlite3_bind_int64(st, 1, in->roll_id);
+    char dir[PATH_MAX] = "", seen_dir[PATH_MAX] = "";
+    int64_t first_id = 0;
+    int count = 0;
+    for (int more = 1; more;) {
+        int rc = sqlite3_step(st);
+        more = rc == SQLITE_ROW;
+        const char *rel = more ? (const char *)sqlite3_column_text(st, 1) : NULL;
+        if (more && !is_image_name(rel))
+            continue;
+        char d[PATH_MAX] = "";
+        if (more) {
+            const char *slash = strrchr(rel, '/');
+            snprintf(d, sizeof(d), "%.*s", slash ? (int)(slash - rel) : 0, rel);
+        }
+        if (more && count && !strcmp(d, dir)) {
+            count++;
+            continue;
+        }
+        /* A folder's run of images ended: register it when it holds several frames. */
+        if (count >= 2 && strcmp(dir, seen_dir)) {
+            char abs[PATH_MAX * 2];
+            snprintf(abs, sizeof(abs), "%s%s%s", in->root, dir[0] ? "/" : "", dir);
+            RsMediaInfo *m = NULL;
+            int ok = rs_media_probe(abs, &m) >= 0 && m->is_image_sequence;
+            rs_media_info_free(&m);
+            if (ok && !has_clip(c, first_id)) {
+                if ((ret = rs_catalog_begin(c)) < 0)
+                    break;
+                if ((ret = register_clip(in, first_id, abs, dir[0] ? dir : ".")) < 0) {
+                    rs_catalog_rollback(c);
+                    break;
+                }
+                if ((ret = rs_catalog_commit(c)) < 0)
+                    break;
+            } else if (!ok) {
+                rs_log(RS_LOG_INFO, "%s: images that do not form one sequence; kept as files", abs);
+            }
+            snprintf(seen_dir, sizeof(seen_dir), "%s", dir);
+        }
+        if (more) {
+            snprintf(dir, sizeof(dir), "%s", d);
+            first_id = sqlite3_column_int64(st, 0);
+            count = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return ret;
 }
 
 /* The card callbacks take the Ingest; the caller's progress takes its own opaque. */
@@ -545,6 +626,11 @@ int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
         return rs_error(ret, "%s", saved);
     }
     rep->bytes_hashed = card->bytes_hashed;
+    int sret = register_sequences(&in);
+    if (sret < 0) {
+        rs_card_report_free(&card);
+        return sret;
+    }
     if (card->mhl_path)
         snprintf(rep->mhl_path, sizeof(rep->mhl_path), "%s", card->mhl_path);
     int fret = finish_run(&in, "complete", card);

@@ -32,25 +32,25 @@ static const char *const finding_sql[] = {
     "  || f.hash || ')' WHEN 'missing' THEN 'missing from the card since it was ingested'"
     "  ELSE 'could not be read' END"
     " FROM file f JOIN roll r ON r.id = f.roll_id WHERE f.status != 'ok'",
-    "SELECT 'error', 'unreadable', r.name, f.rel_path, NULL, NULL, c.probe_error" FROM_CLIP
+    "SELECT 'error', 'unreadable', r.name, coalesce(c.media_path, f.rel_path), NULL, NULL, c.probe_error" FROM_CLIP
     " WHERE c.kind = 'none' AND c.probe_error IS NOT NULL",
-    "SELECT 'error', 'analysis_failed', r.name, f.rel_path, NULL, NULL, a.analyzer || ': ' || a.error" FROM_CLIP
+    "SELECT 'error', 'analysis_failed', r.name, coalesce(c.media_path, f.rel_path), NULL, NULL, a.analyzer || ': ' || a.error" FROM_CLIP
     " JOIN analysis a ON a.clip_id = c.id WHERE a.status = 'failed'",
-    "SELECT 'warning', 'decode_damage', r.name, f.rel_path, NULL, NULL,"
+    "SELECT 'warning', 'decode_damage', r.name, coalesce(c.media_path, f.rel_path), NULL, NULL,"
     " json_extract(cf.decode, '$.decode_errors') || ' damaged packets, ' ||"
     " json_extract(cf.decode, '$.corrupt_frames') || ' corrupt frames' ||"
     " CASE json_extract(cf.decode, '$.truncated') WHEN 1 THEN ', ends early (truncated)' ELSE '' END" FROM_CLIP
     " JOIN clip_frames cf ON cf.clip_id = c.id WHERE json_extract(cf.decode, '$.decode_errors') > 0"
     " OR json_extract(cf.decode, '$.corrupt_frames') > 0 OR json_extract(cf.decode, '$.truncated') = 1",
-    "SELECT 'warning', 'silent_audio', r.name, f.rel_path, NULL, NULL,"
+    "SELECT 'warning', 'silent_audio', r.name, coalesce(c.media_path, f.rel_path), NULL, NULL,"
     " 'silent channels: ' || (SELECT group_concat(value, ', ') FROM json_each(a.summary, '$.silent_channels'))"
     FROM_CLIP " JOIN analysis a ON a.clip_id = c.id WHERE a.analyzer = 'audio_levels'"
     " AND a.status = 'complete' AND json_array_length(a.summary, '$.silent_channels') > 0",
-    "SELECT 'info', 'black', r.name, f.rel_path, json_extract(b.value, '$.start'),"
+    "SELECT 'info', 'black', r.name, coalesce(c.media_path, f.rel_path), json_extract(b.value, '$.start'),"
     " json_extract(b.value, '$.end'), 'black frames'" FROM_CLIP
     " JOIN analysis a ON a.clip_id = c.id, json_each(a.summary, '$.black') b"
     " WHERE a.analyzer = 'stats' AND a.status = 'complete'",
-    "SELECT 'info', 'frozen', r.name, f.rel_path, json_extract(b.value, '$.start'),"
+    "SELECT 'info', 'frozen', r.name, coalesce(c.media_path, f.rel_path), json_extract(b.value, '$.start'),"
     " json_extract(b.value, '$.end'), 'repeated frames'" FROM_CLIP
     " JOIN analysis a ON a.clip_id = c.id, json_each(a.summary, '$.frozen') b"
     " WHERE a.analyzer = 'stats' AND a.status = 'complete'",

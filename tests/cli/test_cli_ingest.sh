@@ -16,6 +16,8 @@ cp "$card/CLIPS/A001C001.mov" "$card/CLIPS/A001C001_copy.mov"
 echo "garbage, not media" > "$card/CLIPS/fake.mov"
 head -c 20000 "$card/CLIPS/A001C001.mov" > "$card/CLIPS/truncated.mov"
 echo "camera report" > "$card/notes.txt"
+mkdir -p "$card/SCAN_R1"
+ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=24 -frames:v 10 -pix_fmt rgb48le "$card/SCAN_R1/R1.%04d.dpx"
 
 expect_exit 2 "ingest without a project or --day is a usage error" "$RUSHES" ingest "$card"
 expect_exit 3 "ingest outside a project says so" "$RUSHES" -P "$TMP/nowhere" ingest "$card" --day 1 --camera A
@@ -32,7 +34,8 @@ check "the truncated clip is named with its fault" contains "$TMP/err" "truncate
 check "the zero-byte clip is named" contains "$TMP/err" "empty.mov: empty file"
 check "the fake clip is named" contains "$TMP/err" "fake.mov: not a media file"
 check "an ASC MHL generation was written" test -f "$card/ascmhl/ascmhl_chain.xml"
-check "every file is in the store" test "$(sql rushes.db 'SELECT count(*) FROM file')" -eq 7
+check "every file is in the store" test "$(sql rushes.db 'SELECT count(*) FROM file')" -eq 17
+check "the DPX frames are one clip" test "$(sql rushes.db "SELECT media_path || ':' || frames FROM clip WHERE codec = 'dpx'")" = "SCAN_R1:10"
 check "the duplicate is recorded" test "$(sql rushes.db 'SELECT duplicate_of FROM file WHERE rel_path LIKE "%copy%"')" = "CLIPS/A001C001.mov"
 check "timecode read into the store" test "$(sql rushes.db 'SELECT start_tc FROM clip WHERE frames = 48 LIMIT 1')" = "10:00:00:00"
 check "the non-ASCII name survives" test "$(sql rushes.db "SELECT count(*) FROM file WHERE rel_path = 'with space é/A001C002 ü.mov'")" -eq 1
@@ -50,12 +53,12 @@ check "the message says why" contains "$TMP/err" "is a camera roll"
 expect_exit 0 "ls --json" "$RUSHES" ls --json
 check "ls lists the clip with its timecode" contains "$TMP/out" '"start_tc":"10:00:00:00"'
 expect_exit 0 "analyze" "$RUSHES" --progress=0 analyze
-check "three clips and one sound file were analysed" contains "$TMP/out" "Analysed 4 clips"
+check "three clips, the DPX sequence and one sound file were analysed" contains "$TMP/out" "Analysed 5 clips"
 expect_exit 0 "analyze again redoes nothing" "$RUSHES" --progress=0 analyze --json
-check "all four were current" contains "$TMP/out" '"clips_skipped": 4'
+check "all five were current" contains "$TMP/out" '"clips_skipped": 5'
 expect_exit 0 "analyze with other parameters redoes the affected analyzer" \
   "$RUSHES" --progress=0 analyze --json --analyzers stats --set stats.black_pct=3
-check "three clips were redone" contains "$TMP/out" '"clips_analyzed": 3'
+check "the four picture clips were redone" contains "$TMP/out" '"clips_analyzed": 4'
 expect_exit 2 "an unknown analyzer option is refused" "$RUSHES" --progress=0 analyze --set stats.nope=1
 check "naming the option" contains "$TMP/err" "analyzer 'stats' has no option 'nope'"
 
