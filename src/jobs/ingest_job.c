@@ -547,7 +547,7 @@ int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
          * open so that a rerun resumes it, unless the history itself is bad. */
         if (ret == RS_ETAMPER || ret == RS_EINVAL || ret == RS_EUNSUP)
             finish_run(&in, "failed", NULL);
-        rs_job_audit_ingest(c, s, in.run_id, in.roll_id, rep, ret);
+        rs_job_audit_ingest(c, s, root, in.run_id, in.roll_id, rep, ret);
         return rs_error(ret, "%s", saved);
     }
     rep->bytes_hashed = card->bytes_hashed;
@@ -557,7 +557,7 @@ int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
     rs_card_report_free(&card);
     if (fret < 0)
         return fret;
-    if ((fret = rs_job_audit_ingest(c, s, in.run_id, in.roll_id, rep, ret)) < 0)
+    if ((fret = rs_job_audit_ingest(c, s, root, in.run_id, in.roll_id, rep, ret)) < 0)
         return fret;
     if (rep->mismatched || rep->missing)
         return rs_error(RS_EMISMATCH, "%s: %d file(s) changed and %d missing since they were recorded", root,

@@ -96,7 +96,7 @@ static int run_inputs(RsCatalog *c, int64_t run_id, int64_t roll_id, RsJson *j, 
     return ret;
 }
 
-int rs_job_audit_ingest(RsCatalog *c, const RsIngestSettings *s, int64_t run_id, int64_t roll_id,
+int rs_job_audit_ingest(RsCatalog *c, const RsIngestSettings *s, const char *root, int64_t run_id, int64_t roll_id,
                         const RsIngestReport *rep, int result)
 {
     RsJson in = { 0 }, out = { 0 }, par = { 0 };
@@ -132,7 +132,7 @@ int rs_job_audit_ingest(RsCatalog *c, const RsIngestSettings *s, int64_t run_id,
     char *inputs = rs_json_take(&in), *outputs = rs_json_take(&out);
     char res[300];
     snprintf(res, sizeof(res), "%s%s", result < 0 ? "failed: " : "ok", result < 0 ? rs_strerror(result) : "");
-    RsAuditEntry e = { .action = "ingest", .target = s->source, .inputs = inputs, .outputs = outputs,
+    RsAuditEntry e = { .action = "ingest", .target = root, .inputs = inputs, .outputs = outputs,
                        .params = params, .result = res };
     int aret = inputs && outputs && params ? rs_audit_append(c, s->actor, &e) : RS_ENOMEM;
     if (aret >= 0)

@@ -15,7 +15,7 @@ int rs_job_audit_clip(RsCatalog *c, const RsActor *actor, const char *action, in
  * Audit an ingest run (inputs: the run's files by hash; output: the MHL
  * generation by hash) and sign the generation with a sidecar manifest.
  */
-int rs_job_audit_ingest(RsCatalog *c, const RsIngestSettings *s, int64_t run_id, int64_t roll_id,
+int rs_job_audit_ingest(RsCatalog *c, const RsIngestSettings *s, const char *root, int64_t run_id, int64_t roll_id,
                         const RsIngestReport *rep, int result);
 
 #endif
