@@ -36,7 +36,10 @@ int cli_open_project(const RsGlobal *g, RsCatalog **out)
 int cli_actor(const RsGlobal *g, RsCatalog *c, RsActor *out)
 {
     const char *name = g->user ? g->user : getenv("RUSHES_USER");
-    int ret = rs_actor_resolve(c, name && *name ? name : NULL, out);
+    /* A project from before trust is adopted by whoever runs the first command on it. */
+    int ret = rs_trust_adopt(c, cli_init_user(g));
+    if (ret >= 0)
+        ret = rs_actor_resolve(c, name && *name ? name : NULL, out);
     return ret < 0 ? cli_fail(ret, NULL) : 0;
 }
 

@@ -87,6 +87,13 @@ RS_API int rs_actor_resolve(RsCatalog *c, const char *name, RsActor *out);
  */
 RS_API int rs_trust_init(RsCatalog *c, const char *admin);
 
+/*
+ * A project created before trust has no users and no key: make admin its
+ * admin and create its key (logged as a warning). Returns 1 when it did so,
+ * 0 when the project already had users or keys.
+ */
+RS_API int rs_trust_adopt(RsCatalog *c, const char *admin);
+
 /* Users. by is the acting user (needs RS_OP_USERS); each change is audited. */
 RS_API int rs_user_add(RsCatalog *c, const RsActor *by, const char *name, RsRole role, const char *password);
 RS_API int rs_user_set_role(RsCatalog *c, const RsActor *by, const char *name, RsRole role);

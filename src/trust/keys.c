@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "rushes/error.h"
+#include "rushes/log.h"
 #include "trust/trust_internal.h"
 
 int rs_trust_sodium(void)
@@ -225,6 +226,21 @@ int rs_key_rotate(RsCatalog *c, const RsActor *by, char key_id[17])
         return ret;
     }
     return rs_catalog_commit(c);
+}
+
+int rs_trust_adopt(RsCatalog *c, const char *admin)
+{
+    sqlite3_stmt *st;
+    int ret = rs_trust_prepare(c, "SELECT (SELECT count(*) FROM user) + (SELECT count(*) FROM signing_key)", &st);
+    if (ret < 0)
+        return ret;
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (n != 0)
+        return 0;
+    rs_log(RS_LOG_WARNING, "%s: a project from before trust: '%s' becomes its admin and a signing key is made",
+           rs_catalog_dir(c), admin);
+    return (ret = rs_trust_init(c, admin)) < 0 ? ret : 1;
 }
 
 int rs_trust_init(RsCatalog *c, const char *admin)

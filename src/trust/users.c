@@ -87,7 +87,8 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
 
 /*
  * Run one statement on a user plus its audit entry in one transaction; ?1, ?2
- * and ?3 are bound to a, b and x, ?4 to the time.
+ * and ?3 are bound to a, b and x, ?4 to the time. A statement without some of
+ * those parameters ignores them (SQLite refuses the bind with SQLITE_RANGE).
  */
 static int change(RsCatalog *c, const RsActor *by, const char *sql, const char *a, const char *b, const char *x,
                   const char *action, const char *params)
@@ -165,7 +166,7 @@ int rs_user_set_role(RsCatalog *c, const RsActor *by, const char *name, RsRole r
     if (old == RS_ROLE_ADMIN && role != RS_ROLE_ADMIN && (ret = keeps_an_admin(c, name)) < 0)
         return ret;
     snprintf(params, sizeof(params), "{\"from\":\"%s\",\"to\":\"%s\"}", rs_role_name(old), rs_role_name(role));
-    return change(c, by, "UPDATE user SET role = ?2 WHERE name = ?1 AND ?3 IS NULL AND ?4 IS NOT NULL", name,
+    return change(c, by, "UPDATE user SET role = ?2 WHERE name = ?1", name,
                   rs_role_name(role), NULL, "user.role", params);
 }
 
@@ -176,7 +177,7 @@ int rs_user_set_password(RsCatalog *c, const RsActor *by, const char *name, cons
     int ret = rs_trust_require(by, RS_OP_USERS);
     if (ret < 0 || (ret = rs_trust_user_id(c, name, &id, NULL)) < 0 || (ret = hash_password(password, hash)) < 0)
         return ret;
-    return change(c, by, "UPDATE user SET password_hash = ?2 WHERE name = ?1 AND ?3 IS NULL AND ?4 IS NOT NULL",
+    return change(c, by, "UPDATE user SET password_hash = ?2 WHERE name = ?1",
                   name, hash, NULL, "user.passwd", NULL);
 }
 
@@ -190,7 +191,7 @@ int rs_user_remove(RsCatalog *c, const RsActor *by, const char *name)
     if (role == RS_ROLE_ADMIN && (ret = keeps_an_admin(c, name)) < 0)
         return ret;
     /* Users are marked removed, never deleted: the audit log keeps naming them. */
-    return change(c, by, "UPDATE user SET removed_at = ?4 WHERE name = ?1 AND ?2 IS NULL AND ?3 IS NULL", name,
+    return change(c, by, "UPDATE user SET removed_at = ?4 WHERE name = ?1", name,
                   NULL, NULL, "user.remove", NULL);
 }
 

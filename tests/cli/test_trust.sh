@@ -146,6 +146,25 @@ expect_exit 0 "the project verifies the new generation" R verify "$mhl2"
 expect_exit 4 "the old exported public key does not verify the new signature" R verify --key "$TMP/pub.key" "$mhl2"
 expect_exit 3 "a missing key file for verify --key" R verify --key "$TMP/none.key" "$mhl"
 expect_exit 3 "a file without a manifest" R verify rushes.db
+expect_exit 2 "audit with an unknown subcommand" R audit frobnicate
+expect_exit 2 "audit show from entry 0" R audit show --from 0
+expect_exit 2 "key with an unknown subcommand" R key forge
+expect_exit 2 "verify without a file" R verify
+expect_exit 2 "token with an unknown subcommand" R token steal
+expect_exit 2 "consent with an unknown subcommand" R consent forget
+expect_exit 2 "user with an unknown subcommand" R user promote ed
+expect_exit 3 "assign an unknown clip" R user assign vfx A001/none.mov
+expect_exit 3 "assign to a non-vendor" R user assign ed A001/A001C001.mov
+
+# A project from before trust (no users, no key) is adopted by the first command run on it.
+cp -r "$TMP/proj" "$TMP/old"
+sql "$TMP/old/rushes.db" "DELETE FROM audit; DELETE FROM audit_checkpoint; DELETE FROM api_token;
+  DELETE FROM vendor_clip; DELETE FROM user; DELETE FROM signing_key"
+rm -rf "$TMP/old/keys"
+expect_exit 0 "an old project is adopted" env RUSHES_USER=newboss "$RUSHES" -P "$TMP/old" audit verify
+check "with a warning that says so" contains "$TMP/err" "'newboss' becomes its admin"
+check "and a fresh key" test "$(stat -c %a "$TMP/old/keys"/*.sk)" = 600
+
 rm -f keys/*.sk
 expect_exit 3 "a missing signing key is named" R consent add --subject "Actor 2" --use analysis
 check "naming the key file" contains "$TMP/err" "signing key"
