@@ -12,6 +12,7 @@ mkdir -p "$card"
 ffmpeg -v error -f lavfi -i testsrc2=size=160x120:rate=24 -t 1 -c:v libx264 -pix_fmt yuv420p "$card/A001C001.mov"
 ffmpeg -v error -f lavfi -i testsrc2=size=160x120:rate=24 -t 1 -c:v libx264 -pix_fmt yuv420p "$card/A001C002.mov"
 R() { "$RUSHES" --progress=0 "$@"; }
+not_contains() { ! grep -q -- "$2" "$1"; }
 
 expect_exit 0 "init makes the admin" env RUSHES_USER=boss "$RUSHES" init proj --title Trust
 check "the admin is named" contains "$TMP/out" "admin: boss"
@@ -74,6 +75,12 @@ check "saying it was revoked" contains "$TMP/out" "was revoked at"
 expect_exit 6 "the vendor may not colour an unassigned clip" R --user vfx consent check --use colour
 expect_exit 0 "assign a clip to the vendor" R user assign vfx A001/A001C002.mov
 expect_exit 0 "the vendor may colour its clip" R --user vfx consent check --use colour --clip A001/A001C002.mov
+expect_exit 0 "the vendor lists its clips" R --user vfx ls --json
+check "it sees its clip" contains "$TMP/out" '"file":"A001C002.mov"'
+check "and not the other" not_contains "$TMP/out" '"file":"A001C001.mov"'
+expect_exit 0 "the admin lists every clip" R ls --json
+check "both clips" contains "$TMP/out" '"file":"A001C001.mov"'
+expect_exit 3 "ls as an unknown user" R --user nobody ls
 expect_exit 0 "the audit records the refusals" R audit export
 check "a refused analysis entry" contains "$TMP/out" '"action":"analysis","target":"A001/A001C002.mov"'
 check "with its inputs by hash" contains "$TMP/out" '{"path":"A001/A001C001.mov","hash":"xxh64:'
