@@ -99,7 +99,7 @@ RS_API int rs_user_add(RsCatalog *c, const RsActor *by, const char *name, RsRole
 RS_API int rs_user_set_role(RsCatalog *c, const RsActor *by, const char *name, RsRole role);
 RS_API int rs_user_set_password(RsCatalog *c, const RsActor *by, const char *name, const char *password);
 RS_API int rs_user_remove(RsCatalog *c, const RsActor *by, const char *name);
-/* Check a password (argon2id); RS_EDENIED when wrong. Audited as a login. */
+/* Check a password (argon2id); RS_EDENIED when wrong or the user is unknown. Every attempt is audited. */
 RS_API int rs_user_login(RsCatalog *c, const char *name, const char *password, RsActor *out);
 /* Assign a clip (by id) to a vendor user. */
 RS_API int rs_vendor_assign(RsCatalog *c, const RsActor *by, const char *vendor, int64_t clip_id);

@@ -198,8 +198,17 @@ int rs_user_remove(RsCatalog *c, const RsActor *by, const char *name)
 int rs_user_login(RsCatalog *c, const char *name, const char *password, RsActor *out)
 {
     int ret = rs_trust_sodium();
-    if (ret < 0 || (ret = rs_actor_resolve(c, name, out)) < 0)
+    if (ret < 0)
         return ret;
+    if (!name || !*name)
+        return rs_error(RS_EDENIED, "a login needs a user name");
+    if ((ret = rs_actor_resolve(c, name, out)) < 0) {
+        /* Failed attempts on unknown or removed users are evidence too. */
+        char saved[512];
+        snprintf(saved, sizeof(saved), "%s", rs_error_message());
+        rs_trust_audit_simple(c, NULL, "login", name, NULL, "refused: unknown or removed user");
+        return rs_error(RS_EDENIED, "%s", saved);
+    }
     sqlite3_stmt *st;
     if ((ret = rs_trust_prepare(c, "SELECT password_hash FROM user WHERE id = ?", &st)) < 0)
         return ret;

@@ -148,6 +148,14 @@ static void test_users_bad_input(void)
     RS_CHECK_EQ_INT(rs_user_login(c, "ed", "correct horse", &a), 0);
     RS_CHECK_EQ_INT(a.role, RS_ROLE_EDITOR);
     RS_CHECK_EQ_INT(rs_user_login(c, "ed", "wrong horse", &a), RS_EDENIED);
+    RS_CHECK_EQ_INT(rs_user_login(c, "mallory", "correct horse", &a), RS_EDENIED);
+    RS_CHECK_CONTAINS(rs_error_message(), "unknown user 'mallory'");
+    char *log = NULL;
+    RS_CHECK_EQ_INT(rs_audit_export(c, 1, &log), 0);
+    RS_CHECK_CONTAINS(log, "\"action\":\"login\",\"target\":\"ed\",\"inputs\":null,\"outputs\":null,\"params\":null,"
+                           "\"result\":\"refused: wrong password\"");
+    RS_CHECK_CONTAINS(log, "\"actor\":\"system\",\"role\":\"system\",\"action\":\"login\",\"target\":\"mallory\"");
+    free(log);
     RS_CHECK_EQ_INT(rs_user_remove(c, &boss, "ed"), 0);
     RS_CHECK_EQ_INT(rs_actor_resolve(c, "ed", &a), RS_EDENIED);
     RS_CHECK_CONTAINS(rs_error_message(), "was removed");
