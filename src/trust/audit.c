@@ -143,7 +143,7 @@ int rs_audit_checkpoint(RsCatalog *c)
     if ((ret = rs_trust_sign(c, msg, strlen(msg), key_id, sig)) < 0)
         return ret;
     rs_utc_now(now);
-    if ((ret = rs_trust_prepare(c, "INSERT INTO audit_checkpoint VALUES (?, ?, ?, ?, ?)", &st)) < 0)
+    if ((ret = rs_trust_prepare(c, "INSERT OR IGNORE INTO audit_checkpoint VALUES (?, ?, ?, ?, ?)", &st)) < 0)
         return ret;
     sqlite3_bind_int64(st, 1, seq);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
@@ -152,7 +152,11 @@ int rs_audit_checkpoint(RsCatalog *c)
     sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
     if ((ret = rs_trust_step_done(c, st, "signing an audit checkpoint")) < 0)
         return ret;
-    /* Rewritten whole and renamed, so a crash leaves the old head or the new one. */
+    /*
+     * Rewritten whole and renamed, so a crash leaves the old head or the new
+     * one. Two processes checkpointing at once may leave the older of two
+     * heads: still a valid signed pair, only a less recent one.
+     */
     head_path(c, path, sizeof(path));
     char tmp[PATH_MAX + 8];
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -276,9 +280,9 @@ int rs_audit_verify(RsCatalog *c, RsAuditReport *r)
     FILE *f = fopen(path, "r");
     if (f) {
         if (fgets(line, sizeof(line), f) && sscanf(line, "%lld %79s %39s %159s", &hseq, hash, key_id, sig) == 4) {
-            if (hseq > prev_cp)
-                check_checkpoint(c, r, hseq, hash, key_id, sig, prev_cp, last_seq,
-                                 "the signed head (keys/audit.head)");
+            /* Checked even when it repeats the last checkpoint, so a forged head file shows too. */
+            check_checkpoint(c, r, hseq, hash, key_id, sig, hseq > prev_cp ? prev_cp : hseq - 1, last_seq,
+                             "the signed head (keys/audit.head)");
         } else {
             bad(r, prev_cp + 1, "keys/audit.head is not a signed audit head");
         }

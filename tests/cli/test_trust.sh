@@ -128,6 +128,11 @@ tamper "a truncated tail" "DELETE FROM audit WHERE seq > $((n - 3))" $((n - 2)) 
 tamper "a truncated tail and its checkpoints" \
   "DELETE FROM audit WHERE seq > $((n - 3)); DELETE FROM audit_checkpoint WHERE seq > $((n - 3))" $((n - 2)) "keys/audit.head"
 restore
+# Change the first digit of the head's hash to another digit.
+awk '{ d = substr($2, 1, 1) == "0" ? "1" : "0"; $2 = d substr($2, 2); print }' "$TMP/good.head" > keys/audit.head
+expect_exit 4 "audit verify catches a forged head file" R audit verify
+check "naming it" contains "$TMP/err" "keys/audit.head"
+restore
 expect_exit 0 "the untouched copy verifies again" R audit verify
 
 # --- manifests and keys
