@@ -168,6 +168,12 @@ int rs_manifest_verify(RsCatalog *c, const char *public_hex, const char *file, c
         free(text);
         return rs_error(RS_ETAMPER, "%s: the manifest's fields are damaged", path);
     }
+    /* Nothing outside the signed body may change either: the signature in lowercase hex, then the end. */
+    const char *tail = sigp + strlen(SIG_KEY) + strlen(sig);
+    if (strlen(sig) != 128 || strspn(sig, "0123456789abcdef") != 128 || (strcmp(tail, "\"}\n") && strcmp(tail, "\"}"))) {
+        free(text);
+        return rs_error(RS_ETAMPER, "%s: the manifest's signature or its end was modified", path);
+    }
     *sigp = '\0';
     size_t body_len = (size_t)(sigp - body);
     if (public_hex)

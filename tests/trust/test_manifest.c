@@ -77,6 +77,21 @@ static void test_manifest(void)
         p[1] = '1';
     write_file(man, text);
     RS_CHECK_EQ_INT(rs_manifest_verify(c, NULL, out, detail, sizeof(detail)), 0);
+
+    /* Every byte of the manifest matters: flip one bit, or the letter case, of each in turn. */
+    size_t len = strlen(text);
+    int caught = 0;
+    for (size_t i = 0; i < len; i++)
+        for (int k = 0; k < 2; k++) {
+            char save = text[i];
+            text[i] = (char)(save ^ (k ? 0x20 : 0x01));
+            write_file(man, text);
+            caught += rs_manifest_verify(c, NULL, out, detail, sizeof(detail)) < 0;
+            text[i] = save;
+        }
+    RS_CHECK_EQ_INT(caught, (int)(2 * len));
+    write_file(man, text);
+    RS_CHECK_EQ_INT(rs_manifest_verify(c, NULL, out, detail, sizeof(detail)), 0);
     free(text);
 
     /* A modified output. */
