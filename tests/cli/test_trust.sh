@@ -81,6 +81,7 @@ check "and not the other" not_contains "$TMP/out" '"file":"A001C001.mov"'
 expect_exit 0 "the admin lists every clip" R ls --json
 check "both clips" contains "$TMP/out" '"file":"A001C001.mov"'
 expect_exit 3 "ls as an unknown user" R --user nobody ls
+expect_exit 6 "the vendor may not read the project-wide summary" R --user vfx summary
 expect_exit 0 "the audit records the refusals" R audit export
 check "a refused analysis entry" contains "$TMP/out" '"action":"analysis","target":"A001/A001C002.mov"'
 check "with its inputs by hash" contains "$TMP/out" '{"path":"A001/A001C001.mov","hash":"xxh64:'
