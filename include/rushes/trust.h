@@ -158,7 +158,8 @@ typedef struct RsConsentDecision {
  * assignment), then that every subject appearing in the clip has an
  * allowed or constrained record covering the clip, the use and the date, not
  * revoked and not overridden by a notAllowed one. No subject at all means no
- * consent. Returns 0 or RS_EDENIED (message = why->reason). why may be NULL.
+ * consent. Returns 0, RS_EDENIED (message = why->reason) or RS_ENOENT for an
+ * unknown clip; why may be NULL.
  */
 RS_API int rs_trust_authorize(RsCatalog *c, const RsActor *actor, RsUse use, int64_t clip_id,
                               RsConsentDecision *why);
@@ -166,7 +167,7 @@ RS_API int rs_trust_authorize(RsCatalog *c, const RsActor *actor, RsUse use, int
 /* Role only, for operations that are not about a clip's footage. */
 RS_API int rs_trust_require(const RsActor *actor, RsOp op);
 
-/* Parse an ISO 8601 date or UTC time into "YYYY-MM-DDTHH:MM:SSZ" (out: 21 bytes). */
+/* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into the second form; RS_EINVAL naming the text. */
 RS_API int rs_trust_parse_time(const char *s, char out[32]);
 
 /* ---- audit log ---- */
