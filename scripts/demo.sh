@@ -29,8 +29,12 @@ step "rushes ingest: camera A, camera B, the film scan and the sound recorder (d
 "$rushes" ingest "$work/footage/day01/SOUND_001" --day 1 --sound
 step "rushes ls"
 "$rushes" ls
+step "rushes consent: the demo's invented actor allowed analysis of the whole project"
+"$rushes" consent add --subject "Demo Actor" --use analysis --contract "DEMO-RELEASE-1"
 step "rushes analyze: every analyzer, one decode per clip"
 "$rushes" analyze
+step "rushes audit verify: the signed log of who did what"
+"$rushes" audit verify
 step "rushes summary"
 # Findings of severity 'error' make summary exit 1; the demo has none, so any is a real failure.
 "$rushes" summary

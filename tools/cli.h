@@ -6,6 +6,7 @@
 
 #include "rushes/catalog.h"
 #include "rushes/options.h"
+#include "rushes/trust.h"
 
 typedef struct RsGlobal {
     const char *project;     /* --project DIR, or NULL to search from the working directory */
@@ -13,6 +14,7 @@ typedef struct RsGlobal {
     int quiet;
     int verbose;
     int progress;            /* draw progress (auto: only on a terminal) */
+    const char *user;        /* --user NAME: who acts (else RUSHES_USER, else the project's first admin) */
 } RsGlobal;
 
 typedef struct RsVerb {
@@ -31,6 +33,20 @@ int cli_fail(int code, const char *context);
 
 /* Open the project named by --project or found from the working directory. */
 int cli_open_project(const RsGlobal *g, RsCatalog **out);
+
+/*
+ * The acting user: --user, else the RUSHES_USER environment variable, else
+ * the project's first admin. The command line acts as a named local user
+ * without a password (passwords and tokens are for the HTTP server). Prints
+ * the error and returns it when the user is unknown or removed.
+ */
+int cli_actor(const RsGlobal *g, RsCatalog *c, RsActor *out);
+
+/* The user name `rushes init` makes admin: --user, RUSHES_USER, else the OS user. */
+const char *cli_init_user(const RsGlobal *g);
+
+/* Print a library JSON result or nothing; returns 0. */
+int cli_emit_json(const RsGlobal *g, char *json);
 
 /* Progress bar on a terminal, plain lines otherwise; a RsProgressCallback-compatible sink. */
 typedef struct CliProgress {
@@ -60,5 +76,11 @@ extern const RsVerb cli_verb_analyze;
 extern const RsVerb cli_verb_summary;
 extern const RsVerb cli_verb_demo;
 extern const RsVerb cli_verb_timecode;
+extern const RsVerb cli_verb_user;
+extern const RsVerb cli_verb_token;
+extern const RsVerb cli_verb_consent;
+extern const RsVerb cli_verb_audit;
+extern const RsVerb cli_verb_verify;
+extern const RsVerb cli_verb_key;
 
 #endif

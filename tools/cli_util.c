@@ -1,5 +1,7 @@
 /* Output helpers shared by the verbs: errors, project lookup, progress. */
 #include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +31,36 @@ int cli_open_project(const RsGlobal *g, RsCatalog **out)
     else if ((ret = rs_catalog_find(".", dir, sizeof(dir))) >= 0)
         ret = rs_catalog_open(dir, out);
     return ret < 0 ? cli_fail(ret, NULL) : 0;
+}
+
+int cli_actor(const RsGlobal *g, RsCatalog *c, RsActor *out)
+{
+    const char *name = g->user ? g->user : getenv("RUSHES_USER");
+    /* A project from before trust is adopted by whoever runs the first command on it. */
+    int ret = rs_trust_adopt(c, cli_init_user(g));
+    if (ret >= 0)
+        ret = rs_actor_resolve(c, name && *name ? name : NULL, out);
+    return ret < 0 ? cli_fail(ret, NULL) : 0;
+}
+
+const char *cli_init_user(const RsGlobal *g)
+{
+    const char *name = g->user ? g->user : getenv("RUSHES_USER");
+    if (name && *name)
+        return name;
+    struct passwd *pw = getpwuid(getuid());
+    if (pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
+    name = getenv("USER");
+    return name && *name ? name : "admin";
+}
+
+int cli_emit_json(const RsGlobal *g, char *json)
+{
+    if (json)
+        cli_print_json(json);
+    free(json);
+    return 0;
 }
 
 double cli_now(void)

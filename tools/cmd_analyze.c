@@ -223,8 +223,15 @@ static int run_analyze(const RsGlobal *g, void *o, int argc, char **argv)
         ret = rs_error_exit_code(ret);
         goto end;
     }
+    RsActor actor;
+    if ((ret = cli_actor(g, c, &actor)) < 0) {
+        rs_catalog_close(&c);
+        ret = rs_error_exit_code(ret);
+        goto end;
+    }
     RsAnalyzeJobSettings js;
     rs_analyze_job_default_settings(&js);
+    js.actor = &actor;
     js.engine = es;
     js.force = opts->force;
     js.on_clip = on_clip;
@@ -232,7 +239,7 @@ static int run_analyze(const RsGlobal *g, void *o, int argc, char **argv)
     js.opaque = &prog;
     RsAnalyzeJobReport rep;
     int r = rs_analyze_job(c, &js, &rep);
-    if (r < 0 && r != RS_EPARTIAL)
+    if (r < 0 && r != RS_EPARTIAL && !(r == RS_EDENIED && rep.clips_refused))
         cli_fail(r, "analyze");
     if (g->json) {
         RsJson j = { .pretty = 1 };
@@ -240,14 +247,15 @@ static int run_analyze(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "clips_analyzed", rep.clips_done);
         rs_json_int(&j, "clips_failed", rep.clips_failed);
         rs_json_int(&j, "clips_skipped", rep.clips_skipped);
+        rs_json_int(&j, "clips_refused", rep.clips_refused);
         rs_json_int(&j, "frames", rep.frames);
         rs_json_end_object(&j);
         char *s = rs_json_take(&j);
         cli_print_json(s);
         free(s);
     } else if (!g->quiet) {
-        printf("Analysed %d clips (%lld frames); %d already current; %d failed\n", rep.clips_done,
-               (long long)rep.frames, rep.clips_skipped, rep.clips_failed);
+        printf("Analysed %d clips (%lld frames); %d already current; %d failed; %d refused\n", rep.clips_done,
+               (long long)rep.frames, rep.clips_skipped, rep.clips_failed, rep.clips_refused);
     }
     rs_catalog_close(&c);
     ret = r < 0 ? rs_error_exit_code(r) : 0;

@@ -85,6 +85,11 @@ static int run_ingest(const RsGlobal *g, void *o, int argc, char **argv)
     int ret = cli_open_project(g, &c);
     if (ret < 0)
         return rs_error_exit_code(ret);
+    RsActor actor;
+    if ((ret = cli_actor(g, c, &actor)) < 0) {
+        rs_catalog_close(&c);
+        return rs_error_exit_code(ret);
+    }
     RsJson j = { .pretty = 1 };
     IngestCtx x = { .g = g, .json = g->json ? &j : NULL };
     int worst = 0;
@@ -103,6 +108,7 @@ static int run_ingest(const RsGlobal *g, void *o, int argc, char **argv)
         s.on_file = on_file;
         s.progress = on_bytes;
         s.opaque = &x;
+        s.actor = &actor;
         cli_progress_init(&x.prog, g, "ingest");
         x.prog.unit = "MB";
         if (g->json) {

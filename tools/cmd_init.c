@@ -24,6 +24,12 @@ static int run_init(const RsGlobal *g, void *o, int argc, char **argv)
     int ret = rs_catalog_create(dir, opts->title, &c);
     if (ret < 0)
         return cli_fail(ret, NULL);
+    /* The signing key and the first admin are made here, with the project. */
+    const char *admin = cli_init_user(g);
+    if ((ret = rs_trust_init(c, admin)) < 0) {
+        rs_catalog_close(&c);
+        return cli_fail(ret, "init");
+    }
     char abs[PATH_MAX];
     if (!realpath(dir, abs))
         snprintf(abs, sizeof(abs), "%s", dir);
@@ -33,12 +39,13 @@ static int run_init(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_string(&j, "project", abs);
         rs_json_string(&j, "title", opts->title);
         rs_json_int(&j, "schema", rs_catalog_schema_version(c, "catalog"));
+        rs_json_string(&j, "admin", admin);
         rs_json_end_object(&j);
         char *s = rs_json_take(&j);
         cli_print_json(s);
         free(s);
     } else if (!g->quiet) {
-        printf("Created project \"%s\" in %s\n", opts->title, abs);
+        printf("Created project \"%s\" in %s (admin: %s)\n", opts->title, abs, admin);
     }
     rs_catalog_close(&c);
     return 0;
@@ -49,7 +56,9 @@ const RsVerb cli_verb_init = {
     .summary = "create a project (an embedded store in the folder)",
     .usage = "[DIR]",
     .description = "Creates DIR (default: --project or the working directory) and the project store\n"
-                   "rushes.db in it. Fails if DIR already holds a project.",
+                   "rushes.db in it, the project's Ed25519 signing key (DIR/keys/, owner-only) and\n"
+                   "the admin user (--user, $RUSHES_USER, else the OS user name). Fails if DIR already\n"
+                   "holds a project.",
     .options = init_options,
     .options_size = sizeof(InitOpts),
     .min_args = 0,

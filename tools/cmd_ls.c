@@ -26,12 +26,15 @@ static const char clips_sql[] =
     " (SELECT group_concat(a.analyzer || ':' || a.status, ' ') FROM analysis a WHERE a.clip_id = c.id) AS analysis"
     " FROM clip c JOIN file f ON f.id = c.file_id JOIN roll r ON r.id = f.roll_id"
     " JOIN shoot_day d ON d.id = r.day_id WHERE (?1 = '0' OR d.number = CAST(?1 AS INTEGER))"
+    " AND (?2 = '0' OR c.id IN (SELECT clip_id FROM vendor_clip WHERE user_id = CAST(?2 AS INTEGER)))"
     " ORDER BY d.number, r.name, f.rel_path";
 
 static const char files_sql[] =
     "SELECT d.number AS day, r.name AS roll, f.rel_path AS file, f.size, f.hash_algo, f.hash, f.status,"
     " f.duplicate_of FROM file f JOIN roll r ON r.id = f.roll_id JOIN shoot_day d ON d.id = r.day_id"
-    " WHERE (?1 = '0' OR d.number = CAST(?1 AS INTEGER)) ORDER BY d.number, r.name, f.rel_path";
+    " WHERE (?1 = '0' OR d.number = CAST(?1 AS INTEGER)) AND (?2 = '0' OR f.id IN (SELECT clip.file_id"
+    " FROM vendor_clip JOIN clip ON clip.id = vendor_clip.clip_id WHERE user_id = CAST(?2 AS INTEGER)))"
+    " ORDER BY d.number, r.name, f.rel_path";
 
 static int run_ls(const RsGlobal *g, void *o, int argc, char **argv)
 {
@@ -40,9 +43,18 @@ static int run_ls(const RsGlobal *g, void *o, int argc, char **argv)
     int ret = cli_open_project(g, &c);
     if (ret < 0)
         return rs_error_exit_code(ret);
-    char day[24];
+    /* A vendor sees only the clips assigned to it (doc/trust.md). */
+    RsActor me;
+    if ((ret = cli_actor(g, c, &me)) < 0 || (ret = rs_trust_require(&me, RS_OP_READ)) < 0) {
+        if (me.user[0])
+            cli_fail(ret, "ls");
+        rs_catalog_close(&c);
+        return rs_error_exit_code(ret);
+    }
+    char day[24], vendor[24];
     snprintf(day, sizeof(day), "%lld", (long long)opts->day);
-    const char *params[] = { day, NULL };
+    snprintf(vendor, sizeof(vendor), "%lld", me.role == RS_ROLE_VENDOR ? (long long)me.user_id : 0LL);
+    const char *params[] = { day, vendor, NULL };
     if (g->json) {
         char *json = NULL;
         ret = rs_catalog_query_json(c, opts->files ? files_sql : clips_sql, params, &json);
@@ -59,6 +71,7 @@ static int run_ls(const RsGlobal *g, void *o, int argc, char **argv)
         return rs_error_exit_code(ret);
     }
     sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, vendor, -1, SQLITE_STATIC);
     int rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         rows++;

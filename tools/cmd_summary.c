@@ -12,6 +12,18 @@ static int run_summary(const RsGlobal *g, void *o, int argc, char **argv)
     int ret = cli_open_project(g, &c);
     if (ret < 0)
         return rs_error_exit_code(ret);
+    /* The summary covers the whole project, so a vendor (who sees only its assigned clips) may not read it. */
+    RsActor me;
+    if ((ret = cli_actor(g, c, &me)) < 0) {
+        rs_catalog_close(&c);
+        return rs_error_exit_code(ret);
+    }
+    if (me.role == RS_ROLE_VENDOR) {
+        ret = rs_error(RS_EDENIED, "user '%s' is a vendor and sees only its assigned clips: use rushes ls", me.user);
+        cli_fail(ret, "summary");
+        rs_catalog_close(&c);
+        return rs_error_exit_code(ret);
+    }
     RsProjectSummary *s = NULL;
     if ((ret = rs_project_summary(c, &s)) < 0) {
         rs_catalog_close(&c);

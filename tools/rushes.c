@@ -22,6 +22,12 @@ static const RsVerb *const verbs[] = {
     &cli_verb_summary,
     &cli_verb_timecode,
     &cli_verb_demo,
+    &cli_verb_user,
+    &cli_verb_token,
+    &cli_verb_consent,
+    &cli_verb_audit,
+    &cli_verb_verify,
+    &cli_verb_key,
     NULL
 };
 
@@ -32,6 +38,8 @@ static const RsOption global_options[] = {
     { "quiet", "only errors", RS_OPT_BOOL, offsetof(RsGlobal, quiet), .short_name = 'q' },
     { "verbose", "also debug messages from the library", RS_OPT_BOOL, offsetof(RsGlobal, verbose),
       .short_name = 'v' },
+    { "user", "act as this project user (default: $RUSHES_USER, else the project's first admin)",
+      RS_OPT_STRING, offsetof(RsGlobal, user), .metavar = "NAME", .short_name = 'u' },
     { "progress", "progress display: 1 always, 0 never (default: on a terminal)", RS_OPT_BOOL,
       offsetof(RsGlobal, progress), .def.i = -1 },
     { NULL }

@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "catalog.h"
 #include "media.h"
+#include "trust.h"
 
 /* Media info as JSON (caller frees). */
 RS_API char *rs_media_info_json(const RsMediaInfo *info);
@@ -28,6 +29,9 @@ typedef struct RsIngestSettings {
     void (*on_file)(void *opaque, const char *path, const char *status, const char *message);
     void (*progress)(void *opaque, uint64_t done, uint64_t total);   /* bytes */
     void *opaque;
+    /* Who ingests (needs the ingest role; no consent is needed to copy and verify).
+     * NULL is refused with RS_EDENIED. Borrowed for the call. */
+    const RsActor *actor;
 } RsIngestSettings;
 
 typedef struct RsIngestReport {
@@ -52,7 +56,10 @@ RS_API void rs_ingest_default_settings(RsIngestSettings *s);
  * Returns 0 when every file is new or verified; RS_EMISMATCH when any file
  * changed or went missing; RS_EPARTIAL when some files could not be read or
  * some media could not be parsed; RS_EINVAL for bad settings (naming them);
- * RS_ETAMPER when the card's MHL history does not verify.
+ * RS_ETAMPER when the card's MHL history does not verify; RS_EDENIED when
+ * the actor may not ingest. Each run appends an audit entry (inputs and the
+ * MHL generation by hash) and signs it; the MHL generation written gets a
+ * signed sidecar manifest (FILE.rushes-manifest.json, see trust.h).
  */
 RS_API int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *report);
 
@@ -66,11 +73,15 @@ typedef struct RsAnalyzeJobSettings {
     /* Called after each clip with its outcome (0 or a negative code; the message is rs_error_message()). */
     void (*on_clip_done)(void *opaque, const char *path, int result, int64_t frames, double seconds);
     void *opaque;
+    /* Who analyses: needs the analyze role, and every clip needs consent for
+     * "analysis" (rs_trust_authorize). NULL is refused with RS_EDENIED. */
+    const RsActor *actor;
 } RsAnalyzeJobSettings;
 
 typedef struct RsAnalyzeJobReport {
     int clips_done, clips_failed, clips_skipped;
     int64_t frames;
+    int clips_refused;           /* refused by consent or a vendor's assignment; never decoded */
 } RsAnalyzeJobReport;
 
 RS_API void rs_analyze_job_default_settings(RsAnalyzeJobSettings *s);
@@ -80,7 +91,11 @@ RS_API void rs_analyze_job_default_settings(RsAnalyzeJobSettings *s);
  * selected analyzers (a result is current when it was made by the same
  * analyzer version with the same parameters). Each clip's results are
  * committed in one transaction. A clip that fails is recorded as failed and
- * the batch goes on; the return is then RS_EPARTIAL.
+ * the batch goes on; the return is then RS_EPARTIAL. A clip without consent
+ * for analysis is refused before a frame is read (on_clip_done gets
+ * RS_EDENIED with the reason) and the batch goes on; the return is then
+ * RS_EDENIED when no clip failed otherwise. Each clip analysed or refused is
+ * an audit entry; the log is signed when the job ends.
  */
 RS_API int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobReport *report);
 

@@ -62,7 +62,38 @@ static const RsMigrationSet catalog_migrations = {
     "catalog", catalog_steps, (int)(sizeof(catalog_steps) / sizeof(catalog_steps[0]))
 };
 
+/* Trust: users, tokens, consent, the audit chain and the signing keys (doc/trust.md). */
+static const char *const trust_steps[] = {
+    /* 1 */
+    "CREATE TABLE user (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+    "  password_hash TEXT, created_at TEXT NOT NULL, removed_at TEXT);"
+    "CREATE TABLE api_token (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user(id),"
+    "  token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT);"
+    "CREATE TABLE vendor_clip (user_id INTEGER NOT NULL REFERENCES user(id),"
+    "  clip_id INTEGER NOT NULL REFERENCES clip(id), PRIMARY KEY (user_id, clip_id));"
+    "CREATE TABLE subject (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);"
+    "CREATE TABLE subject_clip (subject_id INTEGER NOT NULL REFERENCES subject(id),"
+    "  clip_id INTEGER NOT NULL REFERENCES clip(id), PRIMARY KEY (subject_id, clip_id));"
+    "CREATE TABLE consent (id INTEGER PRIMARY KEY, subject_id INTEGER NOT NULL REFERENCES subject(id),"
+    "  use TEXT NOT NULL, value TEXT NOT NULL CHECK (value IN ('allowed', 'notAllowed', 'constrained')),"
+    "  constraint_text TEXT, scope TEXT NOT NULL, valid_from TEXT, valid_until TEXT, contract TEXT,"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, revoked_at TEXT, revoked_by TEXT,"
+    "  revoke_reason TEXT);"
+    "CREATE TABLE signing_key (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, retired_at TEXT);"
+    "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+    "  role TEXT NOT NULL, action TEXT NOT NULL, target TEXT, inputs TEXT, outputs TEXT, params TEXT,"
+    "  result TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE TABLE audit_checkpoint (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, key_id TEXT NOT NULL,"
+    "  signature TEXT NOT NULL, at TEXT NOT NULL);",
+};
+
+static const RsMigrationSet trust_migrations = {
+    "trust", trust_steps, (int)(sizeof(trust_steps) / sizeof(trust_steps[0]))
+};
+
 const RsMigrationSet *const rs_migration_sets[] = {
     &catalog_migrations,
+    &trust_migrations,
     NULL
 };

@@ -8,6 +8,7 @@
 #include "analyze/engine_internal.h"
 #include "catalog/catalog_internal.h"
 #include "core/json.h"
+#include "jobs/job_trust.h"
 #include "rushes/error.h"
 #include "rushes/jobs.h"
 #include "rushes/log.h"
@@ -215,16 +216,29 @@ static int applicable(const RsAnalyzer *a, const Todo *t)
     return 1;
 }
 
+/* The analyzers run on a clip, as a JSON array for the audit log. */
+static void analyzer_list(const char *const *names, int n, char *out, size_t size)
+{
+    RsJson j = { 0 };
+    rs_json_begin_array(&j, NULL);
+    for (int i = 0; i < n; i++)
+        rs_json_string(&j, NULL, names[i]);
+    rs_json_end_array(&j);
+    char *s = rs_json_take(&j);
+    snprintf(out, size, "%s", s ? s : "[]");
+    free(s);
+}
+
 int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobReport *report)
 {
     RsAnalyzerSetup *setup = NULL;
     int nsetup = 0;
-    int ret = rs_engine_setup(&s->engine, &setup, &nsetup);
-    if (ret < 0)
+    memset(report, 0, sizeof(*report));
+    int ret = rs_trust_require(s->actor, RS_OP_ANALYZE);
+    if (ret < 0 || (ret = rs_engine_setup(&s->engine, &setup, &nsetup)) < 0)
         return ret;
     Todo *todo = NULL;
     int ntodo = 0;
-    memset(report, 0, sizeof(*report));
     if ((ret = list_clips(c, &todo, &ntodo)) < 0)
         goto end;
 
@@ -240,6 +254,26 @@ int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobRepo
         if (!nnames || (!s->force && is_current(c, t, setup, nsetup))) {
             report->clips_skipped++;
             continue;
+        }
+        /* The gate: role, vendor assignment and every subject's consent, before a frame is read. */
+        RsConsentDecision why;
+        char anames[1024];
+        analyzer_list(names, nnames, anames, sizeof(anames));
+        int r = rs_trust_authorize(c, s->actor, RS_USE_ANALYSIS, t->clip_id, &why);
+        if (r == RS_EDENIED) {
+            char reason[1200];
+            snprintf(reason, sizeof(reason), "refused: %s", why.reason);
+            if ((ret = rs_job_audit_clip(c, s->actor, "analysis", t->clip_id, anames, &why, reason)) < 0)
+                goto end;
+            rs_error(RS_EDENIED, "%s", why.reason);
+            if (s->on_clip_done)
+                s->on_clip_done(s->opaque, t->path, RS_EDENIED, 0, 0);
+            report->clips_refused++;
+            continue;
+        }
+        if (r < 0) {
+            ret = r;
+            goto end;
         }
         /* Keep only the overrides that name an analyzer applicable to this clip. */
         int nopt = 0;
@@ -263,7 +297,7 @@ int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobRepo
             s->on_clip(s->opaque, i, ntodo, t->path);
         double t0 = now_s();
         RsClipAnalysis *a = NULL;
-        int r = rs_engine_analyze(t->path, &es, &a);
+        r = rs_engine_analyze(t->path, &es, &a);
         if (r >= 0)
             r = rs_catalog_store_analysis(c, t->clip_id, a);
         if (r < 0 && r != RS_ESTORE) {
@@ -296,6 +330,13 @@ int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobRepo
         }
         rs_clip_analysis_free(&a);
         free(opts);
+        if (r != RS_ESTORE) {
+            char res[600];
+            snprintf(res, sizeof(res), "%s%s", r < 0 ? "failed: " : "ok", r < 0 ? rs_error_message() : "");
+            int ar = rs_job_audit_clip(c, s->actor, "analysis", t->clip_id, anames, &why, res);
+            if (ar < 0)
+                r = ar;
+        }
         if (r == RS_ESTORE) {
             ret = r;
             goto end;
@@ -303,8 +344,20 @@ int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobRepo
     }
     ret = report->clips_failed ? rs_error(RS_EPARTIAL, "%d of %d clips failed to analyse", report->clips_failed,
                                           report->clips_failed + report->clips_done)
+        : report->clips_refused ? rs_error(RS_EDENIED, "%d clip(s) refused for lack of consent or assignment",
+                                           report->clips_refused)
                                : 0;
 end:
+    if (ntodo) {
+        /* Sign what this job appended; keep the job's own error message. */
+        char saved[1024];
+        snprintf(saved, sizeof(saved), "%s", rs_error_message());
+        int cr = rs_audit_checkpoint(c);
+        if (cr < 0 && ret >= 0)
+            ret = cr;
+        else if (ret < 0)
+            rs_error(ret, "%s", saved);
+    }
     for (int i = 0; i < ntodo; i++)
         free(todo[i].path);
     free(todo);

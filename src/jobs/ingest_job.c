@@ -18,6 +18,7 @@
 
 #include "catalog/catalog_internal.h"
 #include "core/json.h"
+#include "jobs/job_trust.h"
 #include "rushes/card.h"
 #include "rushes/error.h"
 #include "rushes/jobs.h"
@@ -557,6 +558,10 @@ static int finish_run(Ingest *in, const char *status, const RsCardReport *card)
 int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
 {
     memset(rep, 0, sizeof(*rep));
+    /* Ingest reads no frames, so it needs the role but no consent. */
+    int ret = rs_trust_require(s->actor, RS_OP_INGEST);
+    if (ret < 0)
+        return ret;
     if (!s->source || !*s->source)
         return rs_error(RS_EINVAL, "ingest needs a card or folder");
     if (s->day < 1)
@@ -574,7 +579,7 @@ int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
         return rs_error(RS_EINVAL, "%s: not a folder (ingest takes a card or a folder of media)", s->source);
 
     Ingest in = { .c = c, .s = s, .rep = rep, .root = root };
-    int ret = rs_hash_algo_from_name(s->algo ? s->algo : "xxh64", &in.algo);
+    ret = rs_hash_algo_from_name(s->algo ? s->algo : "xxh64", &in.algo);
     if (ret < 0)
         return ret;
     const char *roll = s->roll && *s->roll ? s->roll : strrchr(root, '/') + 1;
@@ -623,6 +628,7 @@ int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
          * open so that a rerun resumes it, unless the history itself is bad. */
         if (ret == RS_ETAMPER || ret == RS_EINVAL || ret == RS_EUNSUP)
             finish_run(&in, "failed", NULL);
+        rs_job_audit_ingest(c, s, root, in.run_id, in.roll_id, rep, ret);
         return rs_error(ret, "%s", saved);
     }
     rep->bytes_hashed = card->bytes_hashed;
@@ -636,6 +642,8 @@ int rs_ingest_job(RsCatalog *c, const RsIngestSettings *s, RsIngestReport *rep)
     int fret = finish_run(&in, "complete", card);
     rs_card_report_free(&card);
     if (fret < 0)
+        return fret;
+    if ((fret = rs_job_audit_ingest(c, s, root, in.run_id, in.roll_id, rep, ret)) < 0)
         return fret;
     if (rep->mismatched || rep->missing)
         return rs_error(RS_EMISMATCH, "%s: %d file(s) changed and %d missing since they were recorded", root,

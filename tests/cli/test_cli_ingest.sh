@@ -52,6 +52,12 @@ expect_exit 3 "a camera roll cannot be re-ingested as sound" "$RUSHES" --progres
 check "the message says why" contains "$TMP/err" "is a camera roll"
 expect_exit 0 "ls --json" "$RUSHES" ls --json
 check "ls lists the clip with its timecode" contains "$TMP/out" '"start_tc":"10:00:00:00"'
+expect_exit 6 "analysis without consent is refused, before a frame is read" "$RUSHES" --progress=0 analyze
+check "the refusal names the clip, the use and the command that records it" \
+  contains "$TMP/err" "clip A001/CLIPS/A001C001.mov: no subject is recorded for it, so nobody consented to analysis (record it with: rushes consent add"
+check "no analysis was stored" test "$(sql rushes.db 'SELECT count(*) FROM analysis')" -eq 0
+expect_exit 0 "record the actor's consent to analysis" "$RUSHES" consent add --subject "Test Actor" --use analysis \
+  --contract "REL-001"
 expect_exit 0 "analyze" "$RUSHES" --progress=0 analyze
 check "three clips, the DPX sequence and one sound file were analysed" contains "$TMP/out" "Analysed 5 clips"
 expect_exit 0 "analyze again redoes nothing" "$RUSHES" --progress=0 analyze --json

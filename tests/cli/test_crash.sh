@@ -54,6 +54,7 @@ for i in 1 2 3 4 5 6; do
     -preset ultrafast -pix_fmt yuv420p "$rolls/B001C00$i.mp4"
 done
 "$RUSHES" -P proj --progress=0 -q ingest "$rolls" --day 2 --camera B
+"$RUSHES" -P proj -q consent add --subject "Test Actor" --use analysis
 "$RUSHES" -P proj --progress=0 analyze --threads 2 >/dev/null 2>&1 &
 pid=$!
 check "the analysis was killed in the middle" \

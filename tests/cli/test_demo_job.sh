@@ -12,6 +12,9 @@ for card in A001 B001 SCAN_001; do
   expect_exit 0 "ingest $card" "$RUSHES" --progress=0 ingest "$TMP/footage/day01/$card" --day 1 --camera "${card%%0*}"
 done
 expect_exit 0 "ingest the sound roll" "$RUSHES" --progress=0 ingest "$TMP/footage/day01/SOUND_001" --day 1 --sound
+# The demo's invented actor (a figure of capsules) consented to analysis of the whole project.
+expect_exit 0 "record the demo actor's consent" "$RUSHES" consent add --subject "Demo Actor" --use analysis \
+  --contract "DEMO-RELEASE-1"
 expect_exit 0 "analyze" "$RUSHES" --progress=0 analyze
 expect_exit 0 "summary has no errors" "$RUSHES" summary --json
 cp "$TMP/out" "$TMP/summary.json"
