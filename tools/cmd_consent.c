@@ -12,6 +12,7 @@ typedef struct ConsentOpts {
     const char *use;
     const char *value;
     const char *constraint;
+    const char *scene;
     const char *roll;
     const char *clip;
     const char *from;
@@ -28,6 +29,8 @@ static const RsOption consent_options[] = {
       .choices = "allowed|notAllowed|constrained" },
     { "constraint", "for constrained: the condition, in words", RS_OPT_STRING, offsetof(ConsentOpts, constraint),
       .metavar = "TEXT" },
+    { "scene", "scope: one scene, as the slate and the sound report name it", RS_OPT_STRING,
+      offsetof(ConsentOpts, scene), .metavar = "SCENE" },
     { "roll", "scope: one roll (default scope: the whole project)", RS_OPT_STRING, offsetof(ConsentOpts, roll),
       .metavar = "ROLL" },
     { "clip", "scope: one clip, ROLL/PATH as rushes ls names it", RS_OPT_STRING, offsetof(ConsentOpts, clip),
@@ -48,10 +51,12 @@ static int add(const RsGlobal *g, const ConsentOpts *o, RsCatalog *c, const RsAc
         fprintf(stderr, "rushes consent: add needs --subject NAME and --use USE\n");
         return 2;
     }
-    if (o->roll && o->clip) {
-        fprintf(stderr, "rushes consent: say --roll or --clip, not both\n");
+    if (!!o->roll + !!o->clip + !!o->scene > 1) {
+        fprintf(stderr, "rushes consent: say one of --scene, --roll or --clip\n");
         return 2;
     }
+    if (o->scene)
+        snprintf(scope, sizeof(scope), "scene:%s", o->scene);
     if (o->roll)
         snprintf(scope, sizeof(scope), "roll:%s", o->roll);
     if (o->clip)

@@ -23,6 +23,7 @@ static const char clips_sql[] =
     " c.kind, c.codec,"
     " c.width, c.height, c.rate_num, c.rate_den, c.frames, c.duration_us, c.start_tc, c.reel, c.camera,"
     " c.audio_channels, c.sample_rate, c.bwf_time_reference, f.status AS file_status, c.probe_error,"
+    " c.scene, c.take,"
     " (SELECT group_concat(a.analyzer || ':' || a.status, ' ') FROM analysis a WHERE a.clip_id = c.id) AS analysis"
     " FROM clip c JOIN file f ON f.id = c.file_id JOIN roll r ON r.id = f.roll_id"
     " JOIN shoot_day d ON d.id = r.day_id WHERE (?1 = '0' OR d.number = CAST(?1 AS INTEGER))"
@@ -97,9 +98,13 @@ static int run_ls(const RsGlobal *g, void *o, int argc, char **argv)
             snprintf(desc, sizeof(desc), "not media: %s",
                      sqlite3_column_text(st, 19) ? (const char *)sqlite3_column_text(st, 19) : "");
         const char *tc = (const char *)sqlite3_column_text(st, 12);
-        const char *an = (const char *)sqlite3_column_text(st, 20);
-        printf("day %-3d %-12s %-40s %-11s %-44s %s%s\n", sqlite3_column_int(st, 0), sqlite3_column_text(st, 1),
-               sqlite3_column_text(st, 3), tc ? tc : "-", desc, sqlite3_column_text(st, 18),
+        const char *an = (const char *)sqlite3_column_text(st, 22);
+        const char *scene = (const char *)sqlite3_column_text(st, 20), *take = (const char *)sqlite3_column_text(st, 21);
+        char slate[48] = "";
+        if (scene || take)
+            snprintf(slate, sizeof(slate), "%s/%s", scene ? scene : "-", take ? take : "-");
+        printf("day %-3d %-12s %-40s %-11s %-7s %-44s %s%s\n", sqlite3_column_int(st, 0), sqlite3_column_text(st, 1),
+               sqlite3_column_text(st, 3), tc ? tc : "-", slate, desc, sqlite3_column_text(st, 18),
                an ? "" : ", not analysed");
     }
     sqlite3_finalize(st);

@@ -56,6 +56,8 @@ static const char *const catalog_steps[] = {
     "  actor TEXT NOT NULL, verdict TEXT NOT NULL, note TEXT, at TEXT NOT NULL);",
     /* 2: an image sequence is one clip whose media is a folder; the clip hangs on its first frame's file. */
     "ALTER TABLE clip ADD COLUMN media_path TEXT;",
+    /* 3: the slate's scene and take, as the camera or the sound recorder wrote them. */
+    "ALTER TABLE clip ADD COLUMN scene TEXT; ALTER TABLE clip ADD COLUMN take TEXT;",
 };
 
 static const RsMigrationSet catalog_migrations = {

@@ -207,6 +207,53 @@ static int set_text_or_null(sqlite3_stmt *st, int i, const char *v)
     return v && *v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
+/* The value of tag key (any case) in m, or NULL. */
+static const char *tag(const RsMediaInfo *m, const char *key)
+{
+    for (int i = 0; i < m->nb_tags; i++)
+        if (!strcasecmp(m->tags[i].key, key))
+            return m->tags[i].value;
+    return NULL;
+}
+
+/* Copy the word after the label (up to white space) into out. */
+static void word_after(const char *p, char *out, size_t n)
+{
+    size_t k = 0;
+    while (*p == ' ' || *p == '=' || *p == ':')
+        p++;
+    while (*p && *p != ' ' && *p != '\r' && *p != '\n' && *p != '\t' && k + 1 < n)
+        out[k++] = *p++;
+    out[k] = '\0';
+}
+
+/*
+ * The slate's scene and take, where the file says them: "scene"/"take" tags
+ * (camera metadata), the sound recorder's bext description lines
+ * "sSCENE=12A" and "sTAKE=3" (the convention recorders share), or a comment
+ * "SCENE 12A TAKE 3". Empty when nothing says.
+ */
+static void slate_of(const RsMediaInfo *m, char scene[64], char take[32])
+{
+    const char *v;
+    scene[0] = take[0] = '\0';
+    if ((v = tag(m, "scene")))
+        snprintf(scene, 64, "%s", v);
+    if ((v = tag(m, "take")))
+        snprintf(take, 32, "%s", v);
+    const char *texts[] = { tag(m, "comment"), tag(m, "description"), NULL };
+    for (int i = 0; texts[i]; i++) {
+        const char *s = texts[i], *p;
+        if (!scene[0] && ((p = strstr(s, "sSCENE=")) || (p = strcasestr(s, "SCENE "))))
+            word_after(strchr(p, '=') && strchr(p, '=') < p + 7 ? strchr(p, '=') + 1 : p + 6, scene, 64);
+        if (!take[0] && ((p = strstr(s, "sTAKE=")) || (p = strcasestr(s, "TAKE "))))
+            word_after(strchr(p, '=') && strchr(p, '=') < p + 6 ? strchr(p, '=') + 1 : p + 5, take, 32);
+    }
+    /* "02" and "2" are the same take. */
+    while (take[0] == '0' && take[1])
+        memmove(take, take + 1, strlen(take));
+}
+
 /*
  * Read a media file's metadata into a clip row. A file that cannot be parsed
  * gets a row saying why. media_rel is the folder of an image sequence (the
@@ -222,9 +269,9 @@ static int register_clip(Ingest *in, int64_t file_id, const char *abs, const cha
     int ret = prepare(c, "INSERT OR REPLACE INTO clip (file_id, kind, container, codec, profile, pix_fmt, width,"
                          " height, bit_depth, rate_num, rate_den, vfr, sar_num, sar_den, rotation, frames, duration_us,"
                          " start_tc, tc_drop, reel, camera, audio_codec, audio_channels, audio_layout, sample_rate,"
-                         " bwf_time_reference, probe_error, probe_json, media_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                         " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,"
-                         " ?26, ?27, ?28, ?29)",
+                         " bwf_time_reference, probe_error, probe_json, media_path, scene, take) VALUES (?1, ?2, ?3,"
+                         " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+                         " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
                       &st);
     if (ret < 0)
         goto end;
@@ -274,6 +321,10 @@ static int register_clip(Ingest *in, int64_t file_id, const char *abs, const cha
         if (m->bwf_time_reference >= 0)
             sqlite3_bind_int64(st, 26, m->bwf_time_reference);
         set_text_or_null(st, 28, json);
+        char scene[64], take[32];
+        slate_of(m, scene, take);
+        set_text_or_null(st, 30, scene);
+        set_text_or_null(st, 31, take);
         in->rep->clips++;
     }
     ret = step_done(c, st, "registering a clip");

@@ -41,19 +41,22 @@ static int vendor_assigned(RsCatalog *c, int64_t user_id, int64_t clip_id)
 }
 
 /* Judge one subject's records for the clip; 0 when covered. */
-static int judge_subject(RsCatalog *c, int64_t subject_id, const char *subject, const char *roll, RsUse use,
-                         const char *now, RsConsentDecision *why)
+static int judge_subject(RsCatalog *c, int64_t subject_id, const char *subject, const char *roll,
+                         const char *scene, RsUse use, const char *now, RsConsentDecision *why)
 {
     sqlite3_stmt *st;
     int ret = rs_trust_prepare(c, "SELECT id, value, valid_from, valid_until, revoked_at FROM consent"
                                   " WHERE subject_id = ?1 AND use = ?2 AND (scope = 'project' OR scope = 'roll:' || ?3"
-                                  " OR scope = 'clip:' || ?4) ORDER BY id", &st);
+                                  " OR scope = 'clip:' || ?4 OR scope = 'scene:' || ?5) ORDER BY id", &st);
     if (ret < 0)
         return ret;
     sqlite3_bind_int64(st, 1, subject_id);
     sqlite3_bind_text(st, 2, rs_use_name(use), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, roll, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, why->clip, -1, SQLITE_STATIC);
+    /* A clip whose scene is unknown matches no scene scope. */
+    if (scene[0])
+        sqlite3_bind_text(st, 5, scene, -1, SQLITE_STATIC);
     int64_t allowed[16], denied = 0;
     int nallowed = 0;
     char note[160] = "";
@@ -111,14 +114,17 @@ int rs_trust_authorize(RsCatalog *c, const RsActor *actor, RsUse use, int64_t cl
         return ret;
     }
     sqlite3_stmt *st;
-    char roll[256] = "", now[32];
-    if ((ret = rs_trust_prepare(c, "SELECT roll.name, file.rel_path FROM clip JOIN file ON file.id = clip.file_id"
+    char roll[256] = "", scene[64] = "", now[32];
+    if ((ret = rs_trust_prepare(c, "SELECT roll.name, file.rel_path, clip.scene FROM clip"
+                                   " JOIN file ON file.id = clip.file_id"
                                    " JOIN roll ON roll.id = file.roll_id WHERE clip.id = ?", &st)) < 0)
         return ret;
     sqlite3_bind_int64(st, 1, clip_id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         snprintf(roll, sizeof(roll), "%s", (const char *)sqlite3_column_text(st, 0));
         snprintf(why->clip, sizeof(why->clip), "%s/%s", roll, (const char *)sqlite3_column_text(st, 1));
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            snprintf(scene, sizeof(scene), "%s", (const char *)sqlite3_column_text(st, 2));
     }
     sqlite3_finalize(st);
     if (!why->clip[0])
@@ -138,7 +144,7 @@ int rs_trust_authorize(RsCatalog *c, const RsActor *actor, RsUse use, int64_t cl
         subjects++;
         char name[128];
         snprintf(name, sizeof(name), "%s", (const char *)sqlite3_column_text(st, 1));
-        ret = judge_subject(c, sqlite3_column_int64(st, 0), name, roll, use, now, why);
+        ret = judge_subject(c, sqlite3_column_int64(st, 0), name, roll, scene, use, now, why);
     }
     sqlite3_finalize(st);
     if (ret < 0)

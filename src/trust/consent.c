@@ -70,7 +70,14 @@ static int check_scope(RsCatalog *c, const char *scope)
         sqlite3_finalize(st);
         return found ? 0 : rs_error(RS_ENOENT, "no roll '%s' in the project", scope + 5);
     }
-    return rs_error(RS_EINVAL, "scope '%s': expected project, roll:ROLL or clip:ROLL/PATH", scope);
+    if (!strncmp(scope, "scene:", 6)) {
+        /* Consent is often signed before the scene is shot: the label need not exist yet. */
+        size_t n = strlen(scope + 6);
+        if (n == 0 || n > 32 || strpbrk(scope + 6, " \t\r\n/"))
+            return rs_error(RS_EINVAL, "scope '%s': a scene label is 1-32 characters without spaces or '/'", scope);
+        return 0;
+    }
+    return rs_error(RS_EINVAL, "scope '%s': expected project, scene:SCENE, roll:ROLL or clip:ROLL/PATH", scope);
 }
 
 static int ensure_subject(RsCatalog *c, const char *name, int64_t *id)

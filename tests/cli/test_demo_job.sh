@@ -12,6 +12,16 @@ for card in A001 B001 SCAN_001; do
   expect_exit 0 "ingest $card" "$RUSHES" --progress=0 ingest "$TMP/footage/day01/$card" --day 1 --camera "${card%%0*}"
 done
 expect_exit 0 "ingest the sound roll" "$RUSHES" --progress=0 ingest "$TMP/footage/day01/SOUND_001" --day 1 --sound
+# Scene and take come from the slate metadata: the cameras' comment and the recorder's bext description.
+check "scene 1 take 2 on camera A" test "$(sqlite3 rushes.db "SELECT scene || '/' || take FROM clip c JOIN file f \
+  ON f.id = c.file_id WHERE f.rel_path LIKE 'A001C002%'")" = "1/2"
+check "scene 1 take 2 on the recorder" test "$(sqlite3 rushes.db "SELECT scene || '/' || take FROM clip c JOIN file f \
+  ON f.id = c.file_id WHERE f.rel_path = 'SC01_TK02.WAV'")" = "1/2"
+# Consent for one scene covers that scene's clips only.
+expect_exit 0 "consent for scene 2 only" "$RUSHES" consent add --subject "Demo Actor" --use analysis --scene 2
+expect_exit 6 "analysis of the other scenes is refused" "$RUSHES" --progress=0 --json analyze --analyzers stats
+check "scene 2 clips were analysed" contains "$TMP/out" '"clips_analyzed": 2'
+check "the refusal names a clip and the fix" contains "$TMP/err" "no consent for analysis from subject 'Demo Actor'"
 # The demo's invented actor (a figure of capsules) consented to analysis of the whole project.
 expect_exit 0 "record the demo actor's consent" "$RUSHES" consent add --subject "Demo Actor" --use analysis \
   --contract "DEMO-RELEASE-1"
