@@ -7,10 +7,16 @@
 #include "core/json.h"
 #include "rushes/analyze.h"
 #include "rushes/error.h"
+#include "rushes/interchange.h"
+#include "rushes/media.h"
 
 typedef struct ShotsCliOpts {
     const char *set;
     int64_t decode_threads;
+    const char *format;
+    const char *out_dir;
+    const char *record_start;
+    const char *reel;
 } ShotsCliOpts;
 
 static const RsOption shots_cli_options[] = {
@@ -18,6 +24,14 @@ static const RsOption shots_cli_options[] = {
       RS_OPT_STRING, offsetof(ShotsCliOpts, set), .metavar = "OPT=V,..." },
     { "decode-threads", "decoder threads (0 = one per core)", RS_OPT_INT,
       offsetof(ShotsCliOpts, decode_threads), .def.i = 0, .min = 0, .max = 64 },
+    { "format", "output: the analyzer's summary (json), or a shot list as edl, otio or csv", RS_OPT_CHOICE,
+      offsetof(ShotsCliOpts, format), .def.s = "json", .choices = "json|edl|otio|csv", .short_name = 'f' },
+    { "out-dir", "write each file's list to DIR/<clip>.<format> instead of stdout", RS_OPT_STRING,
+      offsetof(ShotsCliOpts, out_dir), .metavar = "DIR", .short_name = 'o' },
+    { "record-start", "EDL/OTIO record timecode of the first event (in the clip's own format)", RS_OPT_STRING,
+      offsetof(ShotsCliOpts, record_start), .def.s = "01:00:00:00", .metavar = "TC" },
+    { "reel", "reel name for the EDL/OTIO (default: the media's reel metadata, else the clip name)",
+      RS_OPT_STRING, offsetof(ShotsCliOpts, reel), .metavar = "NAME" },
     { NULL }
 };
 
@@ -47,6 +61,60 @@ static char **prefixed_sets(const char *s)
     }
     v[k] = NULL;
     return v;
+}
+
+/* The shot list of one analysed clip in the asked format; the text is the caller's. */
+static int export_list(const ShotsCliOpts *o, const char *path, const char *summary, char **text)
+{
+    const char *reel = o->reel;
+    RsMediaInfo *info = NULL;
+    if (!reel && rs_media_probe(path, &info) >= 0 && info->reel[0])
+        reel = info->reel;
+    RsShotList *l = NULL;
+    RsEdit *e = NULL;
+    int ret = rs_shotlist_from_summary(summary, path, reel, &l);
+    if (ret >= 0 && !strcmp(o->format, "csv")) {
+        ret = rs_shots_csv_write(l, text);
+    } else if (ret >= 0) {
+        /* A drop-frame clip is laid out on a drop-frame record: "01:00:00:00" is read either way. */
+        char tc[RS_TC_BUFSZ];
+        int64_t rec = 0;
+        snprintf(tc, sizeof(tc), "%s", o->record_start);
+        if (l->tc.drop && strlen(tc) == 11)
+            tc[8] = ';';
+        ret = rs_timecode_to_frames(&l->tc, tc, &rec);
+        if (ret >= 0)
+            ret = rs_edit_from_shots(l, NULL, rec, &e);
+        if (ret >= 0)
+            ret = !strcmp(o->format, "edl") ? rs_edl_write(e, text) : rs_otio_write(e, text);
+    }
+    rs_edit_free(&e);
+    rs_shotlist_free(&l);
+    rs_media_info_free(&info);
+    return ret;
+}
+
+static int emit(const ShotsCliOpts *o, const char *path, const char *text)
+{
+    if (!o->out_dir) {
+        fputs(text, stdout);
+        return 0;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(o->out_dir) + strlen(base) + 8;
+    char *name = malloc(n);
+    if (!name)
+        return RS_ENOMEM;
+    snprintf(name, n, "%s/%s.%s", o->out_dir, base, o->format);
+    FILE *f = fopen(name, "wb");
+    int ret = 0;
+    if (!f || fputs(text, f) < 0)
+        ret = rs_error(RS_EIO, "%s: cannot write", name);
+    if (f && fclose(f) && !ret)
+        ret = rs_error(RS_EIO, "%s: cannot write", name);
+    free(name);
+    return ret;
 }
 
 static int run_shots(const RsGlobal *g, void *o, int argc, char **argv)
@@ -80,7 +148,18 @@ static int run_shots(const RsGlobal *g, void *o, int argc, char **argv)
             continue;
         }
         const char *summary = a->nb_results ? a->results[0].summary_json : "{}";
-        if (g->json) {
+        if (strcmp(opts->format, "json")) {
+            char *text = NULL;
+            r = export_list(opts, argv[i], summary, &text);
+            if (r >= 0)
+                r = emit(opts, argv[i], text);
+            free(text);
+            if (r < 0) {
+                cli_fail(r, argv[i]);
+                failed++;
+                ret = r;
+            }
+        } else if (g->json) {
             rs_json_begin_object(&j, NULL);
             rs_json_string(&j, "file", argv[i]);
             rs_json_raw(&j, "shots", summary);
@@ -93,7 +172,7 @@ static int run_shots(const RsGlobal *g, void *o, int argc, char **argv)
     }
     rs_json_end_array(&j);
     char *s = rs_json_take(&j);
-    if (g->json && s)
+    if (g->json && s && !strcmp(opts->format, "json"))
         cli_print_json(s);
     free(s);
     free(sets);

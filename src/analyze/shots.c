@@ -184,14 +184,19 @@ static int shots_finish(RsAnalyzerCtx *ctx, RsJson *j)
     tc_init(&t, ctx->info, s);
     rs_json_int(j, "frames", s->n);
     if (t.ok) {
+        rs_json_rational(j, "rate", t.fmt.rate.num, t.fmt.rate.den);
+        rs_json_bool(j, "drop_frame", t.fmt.drop);
         rs_json_string(j, "timecode_format", rs_timecode_format_name(&t.fmt));
         char tc[RS_TC_BUFSZ];
         rs_timecode_from_frames(&t.fmt, t.start, tc);
         rs_json_string(j, "start_timecode", tc);
     } else {
+        rs_json_null(j, "rate");
+        rs_json_null(j, "drop_frame");
         rs_json_null(j, "timecode_format");
         rs_json_null(j, "start_timecode");
     }
+    rs_json_string(j, "reel", ctx->info && ctx->info->reel[0] ? ctx->info->reel : NULL);
     rs_json_begin_array(j, "boundaries");
     for (int i = 0; i < nb; i++) {
         rs_json_begin_object(j, NULL);
@@ -208,12 +213,13 @@ static int shots_finish(RsAnalyzerCtx *ctx, RsJson *j)
     rs_json_begin_array(j, "shots");
     int64_t in = 0;
     const char *via = NULL;
+    int shot = 0;
     for (int i = 0; i <= nb && s->n > 0; i++) {
         int64_t next = i < nb ? b[i].cut : s->n;
         if (next <= in || next > s->n)
             continue;
         rs_json_begin_object(j, NULL);
-        rs_json_int(j, "shot", i + 1);
+        rs_json_int(j, "shot", ++shot);
         frame_ref(j, "in", s, &t, in);
         frame_ref(j, "out", s, &t, next - 1);
         rs_json_int(j, "frames", next - in);
