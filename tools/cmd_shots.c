@@ -24,8 +24,8 @@ static const RsOption shots_cli_options[] = {
       RS_OPT_STRING, offsetof(ShotsCliOpts, set), .metavar = "OPT=V,..." },
     { "decode-threads", "decoder threads (0 = one per core)", RS_OPT_INT,
       offsetof(ShotsCliOpts, decode_threads), .def.i = 0, .min = 0, .max = 64 },
-    { "format", "output: the analyzer's summary (json), or a shot list as edl, otio or csv", RS_OPT_CHOICE,
-      offsetof(ShotsCliOpts, format), .def.s = "json", .choices = "json|edl|otio|csv", .short_name = 'f' },
+    { "format", "output: the analyzer's summary (json), or a shot list as edl, otio, csv, ale or markers", RS_OPT_CHOICE,
+      offsetof(ShotsCliOpts, format), .def.s = "json", .choices = "json|edl|otio|csv|ale|markers", .short_name = 'f' },
     { "out-dir", "write each file's list to DIR/<clip>.<format> instead of stdout", RS_OPT_STRING,
       offsetof(ShotsCliOpts, out_dir), .metavar = "DIR", .short_name = 'o' },
     { "record-start", "EDL/OTIO record timecode of the first event (in the clip's own format)", RS_OPT_STRING,
@@ -68,13 +68,23 @@ static int export_list(const ShotsCliOpts *o, const char *path, const char *summ
 {
     const char *reel = o->reel;
     RsMediaInfo *info = NULL;
-    if (!reel && rs_media_probe(path, &info) >= 0 && info->reel[0])
+    if (rs_media_probe(path, &info) < 0)
+        info = NULL;
+    if (!reel && info && info->reel[0])
         reel = info->reel;
     RsShotList *l = NULL;
     RsEdit *e = NULL;
     int ret = rs_shotlist_from_summary(summary, path, reel, &l);
+    if (ret >= 0 && info && info->nb_video > 0) {
+        l->width = info->video[0].width;
+        l->height = info->video[0].height;
+    }
     if (ret >= 0 && !strcmp(o->format, "csv")) {
         ret = rs_shots_csv_write(l, text);
+    } else if (ret >= 0 && !strcmp(o->format, "ale")) {
+        ret = rs_ale_write(l, text);
+    } else if (ret >= 0 && !strcmp(o->format, "markers")) {
+        ret = rs_markers_write(l, NULL, text);
     } else if (ret >= 0) {
         /* A drop-frame clip is laid out on a drop-frame record: "01:00:00:00" is read either way. */
         char tc[RS_TC_BUFSZ];

@@ -59,6 +59,7 @@ typedef struct RsShotList {
     RsTimecodeFormat tc;                   /* the media's rate and drop-frame */
     int64_t start_tc;                      /* label frames of the clip's first frame */
     int64_t frames;                        /* frames in the clip */
+    int width, height;                     /* picture size, 0 when unknown (ALE's VIDEO_FORMAT) */
     int nb_shots;
     RsShot *shots;
 } RsShotList;
@@ -154,5 +155,24 @@ RS_API int rs_otio_read(const char *name, const char *text, size_t len, RsEdit *
  * end_frame and end_tc are the last frame of the shot (inclusive).
  */
 RS_API int rs_shots_csv_write(const RsShotList *l, char **out);
+
+/*
+ * Avid Log Exchange (ALE): the Heading section (FIELD_DELIM TABS,
+ * VIDEO_FORMAT from the picture height, AUDIO_FORMAT 48khz, FPS), the
+ * Column section (Name, Tracks, Start, End, Tape, Source File, Transition,
+ * Frames) and the Data section with one row per shot, so Media Composer
+ * logs each shot as a subclip of the clip. End is exclusive (the frame after
+ * the shot's last), as Avid writes it; labels use ';' at drop-frame rates.
+ */
+RS_API int rs_ale_write(const RsShotList *l, char **out);
+
+/*
+ * Markers as Avid Media Composer imports them (Tools > Markers > Import):
+ * one tab-separated line per shot change: user, timecode, track (V1),
+ * colour (red for cuts, yellow for gradual transitions, blue for fades),
+ * comment (the transition and the shot number), duration in frames (1).
+ * Labels are the clip's own timecode.
+ */
+RS_API int rs_markers_write(const RsShotList *l, const char *user, char **out);
 
 #endif /* RUSHES_INTERCHANGE_H */

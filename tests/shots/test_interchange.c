@@ -138,6 +138,25 @@ static void test_csv(void)
     rs_shotlist_free(&l);
 }
 
+static void test_ale_markers(void)
+{
+    static const int64_t cuts[] = { 116, 150 };
+    RsShotList *l = make_list((RsRational){ 24000, 1001 }, 0, "10:00:00:00", cuts, 2, 200);
+    l->height = 1080;
+    char *ale = NULL, *mk = NULL;
+    RS_CHECK_EQ_INT(rs_ale_write(l, &ale), 0);
+    RS_CHECK_CONTAINS(ale, "Heading\r\nFIELD_DELIM\tTABS\r\nVIDEO_FORMAT\t1080\r\nAUDIO_FORMAT\t48khz\r\nFPS\t23.976\r\n");
+    RS_CHECK_CONTAINS(ale, "Column\r\nName\tTracks\tStart\tEnd\tTape\tSource File\tTransition\tFrames\r\n\r\nData\r\n");
+    /* Shot 2 is frames 116-149: 10:00:04:20 to 10:00:06:06 exclusive. */
+    RS_CHECK_CONTAINS(ale, "A001C003_250101 shot 2\tV\t10:00:04:20\t10:00:06:06\tA001\tA001C003_250101.mov\tcut\t34\r\n");
+    RS_CHECK_EQ_INT(rs_markers_write(l, "dit", &mk), 0);
+    RS_CHECK_CONTAINS(mk, "dit\t10:00:04:20\tV1\tred\tcut into shot 2\t1\r\n");
+    RS_CHECK_CONTAINS(mk, "dit\t10:00:06:06\tV1\tyellow\tdissolve into shot 3\t1\r\n");
+    free(ale);
+    free(mk);
+    rs_shotlist_free(&l);
+}
+
 static void test_summary(void)
 {
     const char *summary =
@@ -233,6 +252,7 @@ int main(void)
 {
     RS_RUN(test_round_trips);
     RS_RUN(test_csv);
+    RS_RUN(test_ale_markers);
     RS_RUN(test_summary);
     RS_RUN(test_edl_errors);
     RS_RUN(test_otio_errors);
