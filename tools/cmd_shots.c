@@ -9,6 +9,7 @@
 #include "rushes/error.h"
 #include "rushes/interchange.h"
 #include "rushes/media.h"
+#include "rushes/thumbs.h"
 
 typedef struct ShotsCliOpts {
     const char *set;
@@ -17,6 +18,7 @@ typedef struct ShotsCliOpts {
     const char *out_dir;
     const char *record_start;
     const char *reel;
+    const char *thumbs;
 } ShotsCliOpts;
 
 static const RsOption shots_cli_options[] = {
@@ -32,6 +34,8 @@ static const RsOption shots_cli_options[] = {
       offsetof(ShotsCliOpts, record_start), .def.s = "01:00:00:00", .metavar = "TC" },
     { "reel", "reel name for the EDL/OTIO (default: the media's reel metadata, else the clip name)",
       RS_OPT_STRING, offsetof(ShotsCliOpts, reel), .metavar = "NAME" },
+    { "thumbs", "also write first/middle/last frame JPEGs of every shot and a contact sheet into DIR",
+      RS_OPT_STRING, offsetof(ShotsCliOpts, thumbs), .metavar = "DIR" },
     { NULL }
 };
 
@@ -104,6 +108,18 @@ static int export_list(const ShotsCliOpts *o, const char *path, const char *summ
     return ret;
 }
 
+static int thumbnails(const ShotsCliOpts *o, const char *path, const char *summary)
+{
+    RsShotList *l = NULL;
+    RsThumbSettings ts;
+    rs_thumb_default_settings(&ts);
+    int ret = rs_shotlist_from_summary(summary, path, NULL, &l);
+    if (ret >= 0)
+        ret = rs_shot_thumbnails(path, l, o->thumbs, &ts);
+    rs_shotlist_free(&l);
+    return ret;
+}
+
 static int emit(const ShotsCliOpts *o, const char *path, const char *text)
 {
     if (!o->out_dir) {
@@ -158,6 +174,11 @@ static int run_shots(const RsGlobal *g, void *o, int argc, char **argv)
             continue;
         }
         const char *summary = a->nb_results ? a->results[0].summary_json : "{}";
+        if (opts->thumbs && (r = thumbnails(opts, argv[i], summary)) < 0) {
+            cli_fail(r, argv[i]);
+            failed++;
+            ret = r;
+        }
         if (strcmp(opts->format, "json")) {
             char *text = NULL;
             r = export_list(opts, argv[i], summary, &text);
