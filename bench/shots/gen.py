@@ -53,7 +53,10 @@ def segment_filter(idx, src, start, length, distractor, dstart, dlen):
     elif distractor == "muzzle":
         f += f",drawbox=x={W // 3}:y={H // 3}:w={W // 4}:h={H // 4}:color=white@0.95:t=fill:enable='between(n,{a},{b})'"
     elif distractor == "pass":
-        f += (f",drawbox=x='(t*{FPS}-{a})*{W // dlen}-{W // 2}':y=0:w={W // 2 + 40}:h={H}:color=0x101010@0.97:t=fill:"
+        # Something dark sweeping across the lens: a near-black bar crossing the frame in dlen
+        # frames (overlay evaluates its position per frame; drawbox in FFmpeg 5.1 does not).
+        f += (f"[v{idx}];color=c=0x101010:s={W // 2 + 40}x{H}:r={FPS}[bar{idx}];"
+              f"[v{idx}][bar{idx}]overlay=x='(n-{a})*{W // dlen}-{W // 2}':y=0:eval=frame:shortest=1:"
               f"enable='between(n,{a},{b})'")
     return f + f",format=yuv420p,settb=1/{FPS}[s{idx}]"
 
@@ -82,9 +85,9 @@ def build(media, out, n, rng, truth):
         # Each segment is rendered alone (lossless) and its frames counted, so
         # the truth holds whatever the decoder of a source does at its edges.
         tmp = os.path.join(out, f"seg{i}.nut")
-        f = segment_filter(0, path, start, length, d, dstart, dlen).replace("[0:v]", "").replace(f"[s0]", "")
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", os.path.join(media, path), "-vf", f, "-an",
-                        "-c:v", "ffv1", tmp], check=True)
+        f = segment_filter(0, path, start, length, d, dstart, dlen)
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", os.path.join(media, path), "-filter_complex", f,
+                        "-map", "[s0]", "-an", "-c:v", "ffv1", tmp], check=True)
         real = count_frames(tmp)
         segs[i] = (path, start, real)
         inputs += ["-i", tmp]

@@ -32,7 +32,7 @@ static const RsOption shots_options[] = {
     { "cut_ratio", "a cut's distance over the largest within 6 frames of it", RS_OPT_DOUBLE,
       offsetof(ShotsOpts, cut_ratio), .def.d = 1.8, .min = 1, .max = 100 },
     { "flash_frames", "longest flash or occlusion that returns to the same picture (frames)", RS_OPT_INT,
-      offsetof(ShotsOpts, flash_frames), .def.i = 6, .min = 0, .max = 100 },
+      offsetof(ShotsOpts, flash_frames), .def.i = 10, .min = 0, .max = 100 },
     { "gradual_threshold", "distance (0-1) between the two ends of a dissolve or wipe", RS_OPT_DOUBLE,
       offsetof(ShotsOpts, gradual_threshold), .def.d = 0.25, .min = 0.01, .max = 1 },
     { "max_fade", "longest fade out or in (frames)", RS_OPT_INT, offsetof(ShotsOpts, max_fade),

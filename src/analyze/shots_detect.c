@@ -171,12 +171,63 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
     return 0;
 }
 
+/*
+ * Share of the picture that did not change from a to b, allowing for a
+ * change of overall brightness (an iris or auto-exposure move, a light
+ * going on): blocks whose means differ by under 10 code values (Y, Cb and
+ * Cr together) once the mean luma difference is taken off, among the blocks
+ * that are not dark in both (letterbox bars and night skies say nothing).
+ * 0 when every block is dark.
+ */
+static double unchanged_share(const ShotFeat *a, const ShotFeat *b)
+{
+    int n = 0, same = 0, same_off = 0, off = 0;
+    for (int i = 0; i < SHOT_CELLS; i++)
+        off += b->grid[0][i] - a->grid[0][i];
+    off = off / SHOT_CELLS;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        if (a->grid[0][i] < 40 && b->grid[0][i] < 40)
+            continue;
+        const int dc = abs(a->grid[1][i] - b->grid[1][i]) + abs(a->grid[2][i] - b->grid[2][i]);
+        n++;
+        /* Both ways: something dark in front of part of the picture also moves the mean. */
+        same += abs(a->grid[0][i] - b->grid[0][i]) + dc < 10;
+        same_off += abs(a->grid[0][i] + off - b->grid[0][i]) + dc < 10;
+    }
+    return n ? (double)(same > same_off ? same : same_off) / n : 0;
+}
+
+/*
+ * The same picture under other light: luma block means of a and b on one
+ * line (Pearson correlation 0.9 or more). An exposure or lighting change
+ * keeps the layout; a new shot does not. Flat pictures say nothing (0).
+ */
+static int same_layout(const ShotFeat *a, const ShotFeat *b)
+{
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        double x = a->grid[0][i], y = b->grid[0][i];
+        sa += x;
+        sb += y;
+        saa += x * x;
+        sbb += y * y;
+        sab += x * y;
+    }
+    const double n = SHOT_CELLS, va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+    if (va < 9 * n || vb < 9 * n)
+        return 0;
+    return (sab - sa * sb / n) / sqrt(va * vb) >= 0.9;
+}
+
 static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const double *c, List *l,
                      const uint8_t *mask)
 {
     const int64_t w = 6, r = p->flash_frames;
     for (int64_t j = 1; j < n; j++) {
         if (c[j] < p->cut_threshold || (mask[j] && mask[j - 1]))
+            continue;
+        /* A cut changes the whole picture; a muzzle flash or something in front of the lens leaves part of it. */
+        if (unchanged_share(&f[j - 1], &f[j]) >= 0.5 || same_layout(&f[j - 1], &f[j]))
             continue;
         double around = 0;
         for (int64_t k = j - w; k <= j + w; k++)
@@ -186,10 +237,13 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const do
             continue;
         /* Undone within r frames, either way: a flash or something passing the lens. */
         int undone = 0;
+        /* Most of the picture coming back counts too: the scene may have moved on behind the flash. */
         for (int64_t k = 1; k <= r && !undone; k++) {
-            if (j + k < n && shots_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j])
+            if (j + k < n && (shots_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
+                              unchanged_share(&f[j - 1], &f[j + k]) >= 0.5))
                 undone = 1;
-            if (j - 1 - k >= 0 && shots_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j])
+            if (j - 1 - k >= 0 && (shots_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
+                                   unchanged_share(&f[j - 1 - k], &f[j]) >= 0.5))
                 undone = 1;
         }
         if (undone)
@@ -205,7 +259,7 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const do
 
 /* How frame m sits between a and b: the blend factor and the two fit errors, relative to |b - a|. */
 typedef struct Mix {
-    double alpha, blend_err, wipe_err, frac_b, dab, changed;
+    double alpha, blend_err, wipe_err, frac_b, dab, changed, uniform;
 } Mix;
 
 static Mix mix_fit(const ShotFeat *a, const ShotFeat *m, const ShotFeat *b)
@@ -218,7 +272,7 @@ static Mix mix_fit(const ShotFeat *a, const ShotFeat *m, const ShotFeat *b)
             yy += y * y;
             ylen += fabs(y);
         }
-    Mix r = { 0, 1, 1, 0, ylen / (3.0 * SHOT_CELLS), 0 };
+    Mix r = { 0, 1, 1, 0, ylen / (3.0 * SHOT_CELLS), 0, 0 };
     if (yy <= 0)
         return r;
     r.alpha = xy / yy;
@@ -238,6 +292,17 @@ static Mix mix_fit(const ShotFeat *a, const ShotFeat *m, const ShotFeat *b)
               abs(b->grid[2][i] - a->grid[2][i]) > 15;
     }
     r.changed = (double)nc / SHOT_CELLS;
+    /* In a dissolve every block is the same way between its two ends; in motion some have
+     * arrived and some not (luma blocks that change by 12 or more decide). */
+    int strong = 0, agree = 0;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        int y = b->grid[0][i] - a->grid[0][i];
+        if (abs(y) < 12)
+            continue;
+        strong++;
+        agree += fabs((double)(m->grid[0][i] - a->grid[0][i]) / y - r.alpha) < 0.25;
+    }
+    r.uniform = strong ? (double)agree / strong : 0;
     r.blend_err = be / ylen;
     r.wipe_err = we / ylen;
     r.frac_b = (double)nb / SHOT_CELLS;
@@ -267,7 +332,7 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
     const int fixed = l->n; /* fades and cuts found before */
     int64_t m = 0;
     while (m < n) {
-        int best_h = 0;
+        int best_h = 0, hits = 0;
         ShotType type = SHOT_DISSOLVE;
         double best_err = 1;
         for (int hi = 0; hi < nh; hi++) {
@@ -282,15 +347,17 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
              * leaving a held shot changes only the part it covers. */
             if (x.dab < 8 || x.changed < 0.6)
                 continue;
-            int dis = x.alpha > 0.3 && x.alpha < 0.7 && x.blend_err < 0.3;
+            int dis = x.alpha > 0.3 && x.alpha < 0.7 && x.blend_err < 0.3 && x.uniform >= 0.7;
             int wip = x.frac_b > 0.2 && x.frac_b < 0.8 && x.wipe_err < 0.25 && x.wipe_err < 0.6 * x.blend_err;
             if (dis || wip) {
+                hits += dis;
                 best_h = h;
                 type = dis ? SHOT_DISSOLVE : SHOT_WIPE;
                 best_err = dis ? x.blend_err : x.wipe_err;
             }
         }
-        if (!best_h) {
+        /* A dissolve is a mix at every scale inside it; motion that happens to fit once is not. */
+        if (!best_h || (type == SHOT_DISSOLVE && hits < 2)) {
             m++;
             continue;
         }
@@ -310,7 +377,9 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
         int64_t pa = s - 1 - p->flash_frames, pb = e + 1 + p->flash_frames;
         pa = pa < 0 ? 0 : pa;
         pb = pb >= n ? n - 1 : pb;
-        int joins = shots_distance(&f[pa], &f[pb]) >= p->gradual_threshold && !has_cut(l, fixed, pa, pb);
+        int joins = shots_distance(&f[pa], &f[pb]) >= p->gradual_threshold && unchanged_share(&f[pa], &f[pb]) < 0.3 &&
+                    !same_layout(&f[pa], &f[pb]) &&
+                    !has_cut(l, fixed, pa, pb);
         if (joins && !overlaps(l, s, e)) {
             /* A cut found inside the span was the fast middle of this transition. */
             for (int i = 0; i < fixed && i < l->n; i++)
