@@ -10,7 +10,8 @@ white (FFmpeg's xfade), and puts distractors inside segments: 1-3 frame
 flashes, a partial muzzle flash, a fast pan and something dark sweeping
 past the lens. The truth goes to OUT_DIR/truth.json: per edit the frame
 spans of every transition and distractor, 0-based, presentation order.
-Deterministic: the same seed gives the same edits.
+Deterministic (one seeded generator per edit) and resumable: truth.json
+is written after each edit, and edits already in it are kept.
 """
 import json
 import os
@@ -144,12 +145,16 @@ def main():
     media, out = sys.argv[1], sys.argv[2]
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 6
     os.makedirs(out, exist_ok=True)
-    rng = random.Random(20261121)
-    truth = {}
+    tpath = os.path.join(out, "truth.json")
+    truth = json.load(open(tpath)) if os.path.exists(tpath) else {}
     for n in range(edits):
-        build(media, out, n, rng, truth)
-    with open(os.path.join(out, "truth.json"), "w") as f:
-        json.dump(truth, f, indent=1)
+        # One generator per edit: an interrupted run resumes where it stopped, with the same edits.
+        if f"edit{n:02d}.mp4" in truth:
+            continue
+        build(media, out, n, random.Random(20261121 + n), truth)
+        with open(tpath + ".tmp", "w") as f:
+            json.dump(truth, f, indent=1)
+        os.replace(tpath + ".tmp", tpath)
 
 
 if __name__ == "__main__":

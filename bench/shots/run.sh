@@ -8,7 +8,8 @@
 #   bench/shots/run.sh [BUILD_DIR] [EVAL_DIR] [EDITS]
 #
 # EVAL_DIR (default /tmp/rs-shots-eval) keeps the synthetic edits and their
-# truth between runs; gen.py makes them from ../shared/media when missing.
+# truth between runs; gen.py makes them from ../shared/media when missing
+# (a few minutes per edit). RS_BENCH_NO_SPEED=1 skips the speed part.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
@@ -23,13 +24,13 @@ tmp=$(mktemp -d /tmp/rs-bench-shots.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/content_detect" "$here/bench/shots/content_detect.c"
 
-mapfile -t files < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' \
-                     "$eval_dir/truth.json")
-python3 - "$eval_dir" "$rushes" "$tmp" "${files[@]}" > "$tmp/results.json" <<'PY'
+# detect BASE_DIR TRUTH.json > RESULTS.json: every method on every file of the truth.
+detect() {
+  python3 - "$1" "$2" "$rushes" "$tmp" <<'PY'
 import json, subprocess, sys
-d, rushes, tmp, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+d, truth, rushes, tmp = sys.argv[1:5]
 res = {"rushes": {}, "content(27)": {}, "scdet": {}}
-for f in files:
+for f in json.load(open(truth)):
     p = f"{d}/{f}"
     out = json.loads(subprocess.run([rushes, "--progress=0", "shots", "--json", p], check=True,
                                     capture_output=True, text=True).stdout)
@@ -47,9 +48,15 @@ for f in files:
                                   if l.startswith("lavfi.scd.score=")]}
 json.dump(res, sys.stdout)
 PY
-echo "== accuracy (bench/shots/score.py; rules in doc/shots.md)"
+}
+echo "== synthetic edits ($eval_dir; bench/shots/TRUTH.md)"
+detect "$eval_dir" "$eval_dir/truth.json" > "$tmp/results.json"
 python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json"
+echo "== real footage (bench/shots/truth_real.json, our annotation)"
+detect "$media" "$here/bench/shots/truth_real.json" > "$tmp/real.json"
+python3 "$here/bench/shots/score.py" "$here/bench/shots/truth_real.json" "$tmp/real.json"
 
+[ "${RS_BENCH_NO_SPEED:-0}" = 1 ] && exit 0
 echo "== speed: rushes shots vs ffmpeg -threads 2 -f null, 1080p H.264, best of 3 (wall / CPU seconds)"
 ffmpeg -v error -f lavfi -i "testsrc2=size=1920x1080:rate=24,noise=alls=12:allf=t" -t 10 -c:v libx264 \
   -preset veryfast -crf 18 -pix_fmt yuv420p "$tmp/h264_1080p.mp4"

@@ -21,6 +21,8 @@ import json
 import sys
 
 TRANSITIONS = ["cut", "dissolve", "wipe", "fade_out_in"]
+# A lone fade out or fade in (at the start or end of a clip) counts with the fade pairs.
+FOLD = {"fade_out": "fade_out_in", "fade_in": "fade_out_in"}
 DISTRACTORS = ["flash", "muzzle", "pan", "pass"]
 CLAIM = {"cut": "cut", "dissolve": "dissolve", "wipe": "wipe", "fade_out_in": "fade_out_in",
          "fade_out": "fade_out_in", "fade_in": "fade_out_in"}
@@ -37,7 +39,8 @@ def score(truth, dets):
     typed = [0, 0]
     false_on = {k: 0 for k in DISTRACTORS}
     for name, info in truth.items():
-        ts = [e for e in info["events"] if e["type"] in TRANSITIONS]
+        ts = [dict(e, type=FOLD.get(e["type"], e["type"])) for e in info["events"]]
+        ts = [e for e in ts if e["type"] in TRANSITIONS]
         ds = sorted(dets.get(name, []), key=lambda d: d["start"])
         used = [False] * len(ds)
         for t in ts:
@@ -82,8 +85,8 @@ def main():
     counts = {k: 0 for k in TRANSITIONS + DISTRACTORS}
     for info in truth.values():
         for e in info["events"]:
-            counts[e["type"]] += 1
-    print("evaluation set: %d edits, %d frames; " % (len(truth), sum(i["frames"] for i in truth.values())) +
+            counts[FOLD.get(e["type"], e["type"])] += 1
+    print("evaluation set: %d files, %d frames; " % (len(truth), sum(i["frames"] for i in truth.values())) +
           ", ".join("%s %d" % (k, v) for k, v in counts.items()))
     rows = []
     for method, dets in results.items():
@@ -100,6 +103,9 @@ def main():
                 a, b, c = (sum(x[g] for g in TRANSITIONS[1:]) for x in (tp, fn, fp))
             else:
                 a, b, c = tp[k], fn[k], fp[k]
+            if a + b + c == 0:
+                print("%-16s %-12s %6s %6s %6s %5d %5d %5d" % (label, k, "-", "-", "-", a, b, c))
+                continue
             p, r, f = prf(a, b, c)
             print("%-16s %-12s %6.3f %6.3f %6.3f %5d %5d %5d" % (label, k, p, r, f, a, b, c))
         print("%-16s false detections on distractors: %s; type right on %d of %d matched" % (
