@@ -82,5 +82,6 @@ extern const RsVerb cli_verb_consent;
 extern const RsVerb cli_verb_audit;
 extern const RsVerb cli_verb_verify;
 extern const RsVerb cli_verb_key;
+extern const RsVerb cli_verb_shots;
 
 #endif

@@ -21,6 +21,7 @@ static const RsVerb *const verbs[] = {
     &cli_verb_probe,
     &cli_verb_summary,
     &cli_verb_timecode,
+    &cli_verb_shots,
     &cli_verb_demo,
     &cli_verb_user,
     &cli_verb_token,

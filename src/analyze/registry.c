@@ -6,11 +6,13 @@
 extern const RsAnalyzer rs_analyzer_stats;
 extern const RsAnalyzer rs_analyzer_fingerprint;
 extern const RsAnalyzer rs_analyzer_audio_levels;
+extern const RsAnalyzer rs_analyzer_shots;
 
 static const RsAnalyzer *const registry[] = {
     &rs_analyzer_stats,
     &rs_analyzer_fingerprint,
     &rs_analyzer_audio_levels,
+    &rs_analyzer_shots,
     NULL
 };
 

@@ -73,7 +73,11 @@ static void test_thread_count_invariance(void)
     RsClipAnalysis *ref = run("motion.mov", 0, NULL);
     RS_CHECK(ref != NULL);
     RS_CHECK_EQ_INT(ref ? ref->frames : 0, 100);
-    RS_CHECK_EQ_INT(ref ? ref->nb_results : 0, 3);
+    /* Every registered analyzer runs when none is named. */
+    int registered = 0;
+    while (rs_analyzers()[registered])
+        registered++;
+    RS_CHECK_EQ_INT(ref ? ref->nb_results : 0, registered);
     for (int t = 1; t <= 4; t++) {
         for (int rep = 0; rep < 2; rep++) {
             RsClipAnalysis *a = run("motion.mov", t, NULL);

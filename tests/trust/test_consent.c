@@ -109,8 +109,12 @@ static void test_bad_input(void)
     RS_CHECK_CONTAINS(rs_error_message(), "'2026-13-01' is not a date");
     RS_CHECK_EQ_INT(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "project", "2026-02-01", "2026-01-01"), -1);
     RS_CHECK_CONTAINS(rs_error_message(), "is not before");
-    RS_CHECK_EQ_INT(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "scene:12", NULL, NULL), -1);
-    RS_CHECK_CONTAINS(rs_error_message(), "scope 'scene:12'");
+    /* A scene label may be recorded before the scene is shot; a malformed one is refused. */
+    RS_CHECK(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "scene:12", NULL, NULL) > 0);
+    RS_CHECK_EQ_INT(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "scene:", NULL, NULL), -1);
+    RS_CHECK_CONTAINS(rs_error_message(), "scope 'scene:'");
+    RS_CHECK_EQ_INT(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "scene:12/A", NULL, NULL), -1);
+    RS_CHECK_CONTAINS(rs_error_message(), "scene label");
     RS_CHECK_EQ_INT(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "clip:A001/none.mov", NULL, NULL), -1);
     RS_CHECK_CONTAINS(rs_error_message(), "no clip 'A001/none.mov'");
     RS_CHECK_EQ_INT(add(c, &boss, "A", RS_USE_ANALYSIS, RS_CONSENT_ALLOWED, "roll:Z999", NULL, NULL), -1);
