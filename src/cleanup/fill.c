@@ -1,0 +1,202 @@
+/*
+ * Temporal propagation: the flow of each frame is completed inside its mask
+ * (the background's motion, diffused in from the mask's border), then every
+ * masked pixel follows that flow forwards and backwards until it lands on a
+ * frame where the background shows. The nearer direction weighs more.
+ * Pixels no frame shows are carried from the previous frame's fill, so a
+ * synthesised patch stays put over time, and are synthesised only where
+ * nothing can be carried (see synth.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/fill.h"
+#include "cleanup/flow_internal.h"
+#include "cleanup/synth.h"
+#include "rushes/error.h"
+
+void rs_clean_default_settings(RsCleanSettings *s)
+{
+    RsFlowSettings f;
+    rs_flow_default_settings(&f);
+    *s = (RsCleanSettings){
+        .max_distance = 60, .grow = 2, .patch_size = 7,
+        .flow_patch_size = f.patch_size, .flow_patch_stride = f.patch_stride,
+        .flow_iterations = f.iterations, .flow_finest_level = f.finest_level,
+        .seed = 1,
+    };
+}
+
+/* Complete a field inside hole: rings of neighbour means from the border, then smoothing. */
+static void complete_field(float *u, float *v, int w, int h, uint8_t *hole)
+{
+    int x0 = w, y0 = h, x1 = -1, y1 = -1, left = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (hole[(size_t)y * w + x]) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y;
+                left++;
+            }
+    if (!left)
+        return;
+    if (left == w * h) {
+        /* Nothing known: assume a still background. */
+        for (int i = 0; i < w * h; i++)
+            u[i] = v[i] = 0;
+        return;
+    }
+    /* 2 marks pixels filled in this ring, so a ring only reads the rings before it. */
+    for (int changed = 1; changed && left;) {
+        changed = 0;
+        for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++) {
+                size_t i = (size_t)y * w + x;
+                if (hole[i] != 1)
+                    continue;
+                float su = 0, sv = 0;
+                int n = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = x + dx, ny = y + dy;
+                        if (nx < 0 || ny < 0 || nx >= w || ny >= h || hole[(size_t)ny * w + nx] == 1 ||
+                            hole[(size_t)ny * w + nx] == 2)
+                            continue;
+                        su += u[(size_t)ny * w + nx];
+                        sv += v[(size_t)ny * w + nx];
+                        n++;
+                    }
+                if (n) {
+                    u[i] = su / n;
+                    v[i] = sv / n;
+                    hole[i] = 2;
+                    changed = 1;
+                    left--;
+                }
+            }
+        for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+                if (hole[(size_t)y * w + x] == 2)
+                    hole[(size_t)y * w + x] = 3;
+    }
+    /* Jacobi smoothing evens out the rings' streaks; known pixels stay as they are. */
+    for (int it = 0; it < 16; it++)
+        for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++) {
+                size_t i = (size_t)y * w + x;
+                if (hole[i] != 3)
+                    continue;
+                float su = 0, sv = 0;
+                int n = 0;
+                if (x > 0) { su += u[i - 1]; sv += v[i - 1]; n++; }
+                if (x < w - 1) { su += u[i + 1]; sv += v[i + 1]; n++; }
+                if (y > 0) { su += u[i - w]; sv += v[i - w]; n++; }
+                if (y < h - 1) { su += u[i + w]; sv += v[i + w]; n++; }
+                u[i] = su / n;
+                v[i] = sv / n;
+            }
+}
+
+int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
+                    const RsCleanSettings *s)
+{
+    memset(c, 0, sizeof(*c));
+    c->frames = frames;
+    c->n = n;
+    c->w = w;
+    c->h = h;
+    c->lcw = lcw;
+    c->lch = lch;
+    c->s = *s;
+    RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level };
+    c->fs = fs;
+    c->level = rs_flow_level(&fs, w, h);
+    c->fw = w >> c->level;
+    c->fh = h >> c->level;
+    const size_t fn = (size_t)c->fw * c->fh, ln = (size_t)w * h;
+    const int cw = (w + (1 << lcw) - 1) >> lcw, ch = (h + (1 << lch) - 1) >> lch;
+    c->pw[0] = w; c->ph[0] = h;
+    c->pw[1] = c->pw[2] = cw;
+    c->ph[1] = c->ph[2] = ch;
+    c->fwd = calloc(n, sizeof(float *));
+    c->bwd = calloc(n, sizeof(float *));
+    c->bad = calloc(n, sizeof(uint8_t *));
+    if (!c->fwd || !c->bad || !c->bwd)
+        return RS_ENOMEM;
+    /* bad[t]: per plane, source pixels not to use (the mask grown by s->grow), then the mask itself. */
+    const size_t per = ln + 2 * (size_t)cw * ch;
+    for (int t = 0; t < n; t++) {
+        if (!(c->bad[t] = calloc(2 * per, 1)))
+            return RS_ENOMEM;
+        uint8_t *bad = c->bad[t], *msk = bad + per;
+        const uint8_t *m = frames[t].mask;
+        const ptrdiff_t ms = frames[t].mask_stride;
+        const int g = s->grow;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                if (!m[y * ms + x])
+                    continue;
+                msk[(size_t)y * w + x] = 1;
+                msk[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                for (int yy = y - g < 0 ? 0 : y - g; yy <= y + g && yy < h; yy++)
+                    for (int xx = x - g < 0 ? 0 : x - g; xx <= x + g && xx < w; xx++) {
+                        bad[(size_t)yy * w + xx] = 1;
+                        bad[ln + (size_t)(yy >> lch) * cw + (xx >> lcw)] = 1;
+                    }
+            }
+        memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
+        memcpy(msk + ln + (size_t)cw * ch, msk + ln, (size_t)cw * ch);
+    }
+    uint8_t *hole = malloc(fn);
+    if (!hole)
+        return RS_ENOMEM;
+    int ret = 0;
+    for (int t = 0; t < n && ret >= 0; t++) {
+        for (int dir = 0; dir < 2 && ret >= 0; dir++) {
+            int o = dir ? t - 1 : t + 1;
+            if (o < 0 || o >= n)
+                continue;
+            float **slot = dir ? &c->bwd[t] : &c->fwd[t];
+            if (!(*slot = malloc(sizeof(float) * fn * 2))) {
+                ret = RS_ENOMEM;
+                break;
+            }
+            ret = rs_flow_compute_level(frames[t].plane[0], frames[t].stride[0], frames[o].plane[0],
+                                        frames[o].stride[0], w, h, &c->fs, *slot, *slot + fn);
+            if (ret < 0)
+                break;
+            /* The flow over the object is the object's; the background's comes from around it.
+             * A flow sample is a hole when any luma pixel within a patch's reach is bad. */
+            memset(hole, 0, fn);
+            const int sc = 1 << c->level, reach = c->fs.patch_size / 2;
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    if (c->bad[t][(size_t)y * w + x]) {
+                        int fx = x / sc, fy = y / sc;
+                        for (int yy = fy - reach; yy <= fy + reach; yy++)
+                            for (int xx = fx - reach; xx <= fx + reach; xx++)
+                                if (xx >= 0 && yy >= 0 && xx < c->fw && yy < c->fh)
+                                    hole[(size_t)yy * c->fw + xx] = 1;
+                    }
+            complete_field(*slot, *slot + fn, c->fw, c->fh, hole);
+        }
+    }
+    free(hole);
+    return ret;
+}
+
+void rs_fill_free(RsFillCtx *c)
+{
+    for (int t = 0; t < c->n; t++) {
+        if (c->fwd) free(c->fwd[t]);
+        if (c->bwd) free(c->bwd[t]);
+        if (c->bad) free(c->bad[t]);
+    }
+    free(c->fwd);
+    free(c->bwd);
+    free(c->bad);
+    memset(c, 0, sizeof(*c));
+}
