@@ -91,8 +91,8 @@ static int parse_shape(RsMask *m, const Jv *js, int idx, Shape *sh)
         if (!arr || arr->type != JV_ARRAY)
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d] has no \"%s\" array", m->path, idx, k, field);
         int want = sh->type == SHAPE_POLYGON ? arr->n : 4;
-        if (sh->type == SHAPE_POLYGON && (want < 6 || want % 2))
-            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: a polygon needs x,y pairs of 3 points or more",
+        if (sh->type == SHAPE_POLYGON && (want < 6 || want % 2 || want > 512))
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: a polygon needs x,y pairs of 3 to 256 points",
                             m->path, idx, k);
         if (arr->n != want || (k && want != sh->nv))
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: \"%s\" has %d numbers, expected %d",
