@@ -60,5 +60,6 @@ extern const RsVerb cli_verb_analyze;
 extern const RsVerb cli_verb_summary;
 extern const RsVerb cli_verb_demo;
 extern const RsVerb cli_verb_timecode;
+extern const RsVerb cli_verb_clean;
 
 #endif

@@ -22,6 +22,7 @@ static const RsVerb *const verbs[] = {
     &cli_verb_summary,
     &cli_verb_timecode,
     &cli_verb_demo,
+    &cli_verb_clean,
     NULL
 };
 

@@ -119,7 +119,8 @@ typedef struct RsCleanJob {
 RS_API void rs_clean_job_default(RsCleanJob *job);
 
 /*
- * Decode job->input (8-bit planar YUV 4:2:0), fill it under the mask, write
+ * Decode job->input (8-bit planar YUV 4:2:0, or 4:4:4 as RGB pictures
+ * decode), fill it under the mask, write
  * job->output keeping size, rate and start timecode, then the manifest
  * OUTPUT.manifest.json: the input and mask files with their xxh64, the
  * parameters, the software version, what was filled and the output's

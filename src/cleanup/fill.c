@@ -100,6 +100,31 @@ static void complete_field(float *u, float *v, int w, int h, uint8_t *hole)
             }
 }
 
+/* Grow the set pixels of m (w x h) by r in each direction: a row pass then a column pass. */
+static int dilate(uint8_t *m, int w, int h, int r)
+{
+    uint8_t *row = malloc(w > h ? w : h);
+    if (!row)
+        return RS_ENOMEM;
+    for (int y = 0; y < h; y++) {
+        uint8_t *p = m + (size_t)y * w;
+        memcpy(row, p, w);
+        for (int x = 0; x < w; x++)
+            if (row[x])
+                memset(p + (x - r < 0 ? 0 : x - r), 1, (x + r >= w ? w - 1 : x + r) - (x - r < 0 ? 0 : x - r) + 1);
+    }
+    for (int x = 0; x < w; x++) {
+        for (int y = 0; y < h; y++)
+            row[y] = m[(size_t)y * w + x];
+        for (int y = 0; y < h; y++)
+            if (row[y])
+                for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < h; yy++)
+                    m[(size_t)yy * w + x] = 1;
+    }
+    free(row);
+    return 0;
+}
+
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                     const RsCleanSettings *s)
 {
@@ -134,19 +159,18 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
         uint8_t *bad = c->bad[t], *msk = bad + per;
         const uint8_t *m = frames[t].mask;
         const ptrdiff_t ms = frames[t].mask_stride;
-        const int g = s->grow;
         for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                if (!m[y * ms + x])
-                    continue;
-                msk[(size_t)y * w + x] = 1;
-                msk[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
-                for (int yy = y - g < 0 ? 0 : y - g; yy <= y + g && yy < h; yy++)
-                    for (int xx = x - g < 0 ? 0 : x - g; xx <= x + g && xx < w; xx++) {
-                        bad[(size_t)yy * w + xx] = 1;
-                        bad[ln + (size_t)(yy >> lch) * cw + (xx >> lcw)] = 1;
-                    }
-            }
+            for (int x = 0; x < w; x++)
+                if (m[y * ms + x]) {
+                    msk[(size_t)y * w + x] = bad[(size_t)y * w + x] = 1;
+                    msk[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                }
+        if (dilate(bad, w, h, s->grow) < 0)
+            return RS_ENOMEM;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (bad[(size_t)y * w + x])
+                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
         memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
         memcpy(msk + ln + (size_t)cw * ch, msk + ln, (size_t)cw * ch);
     }
@@ -171,16 +195,12 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
             /* The flow over the object is the object's; the background's comes from around it.
              * A flow sample is a hole when any luma pixel within a patch's reach is bad. */
             memset(hole, 0, fn);
-            const int sc = 1 << c->level, reach = c->fs.patch_size / 2;
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
-                    if (c->bad[t][(size_t)y * w + x]) {
-                        int fx = x / sc, fy = y / sc;
-                        for (int yy = fy - reach; yy <= fy + reach; yy++)
-                            for (int xx = fx - reach; xx <= fx + reach; xx++)
-                                if (xx >= 0 && yy >= 0 && xx < c->fw && yy < c->fh)
-                                    hole[(size_t)yy * c->fw + xx] = 1;
-                    }
+                    if (c->bad[t][(size_t)y * w + x] && (x >> c->level) < c->fw && (y >> c->level) < c->fh)
+                        hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
+            if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
+                break;
             complete_field(*slot, *slot + fn, c->fw, c->fh, hole);
         }
     }

@@ -55,6 +55,31 @@ static float sample(const Image *im, float x, float y)
     return rs_flow_sample(im->p, im->w, im->h, x, y);
 }
 
+/*
+ * Read the ps x ps patch of im whose top-left corner is at (x, y). Every
+ * sample of a translated patch has the same fractional position, so the
+ * bilinear weights are computed once; only patches reaching past the border
+ * take the clamped path.
+ */
+static void sample_patch(const Image *im, float x, float y, int ps, float *out)
+{
+    const float fx0 = floorf(x), fy0 = floorf(y);
+    const int ix = (int)fx0, iy = (int)fy0;
+    if (ix < 0 || iy < 0 || ix + ps >= im->w || iy + ps >= im->h) {
+        for (int r = 0; r < ps; r++)
+            for (int c = 0; c < ps; c++)
+                out[r * ps + c] = sample(im, x + c, y + r);
+        return;
+    }
+    const float ax = x - fx0, ay = y - fy0;
+    const float w00 = (1 - ax) * (1 - ay), w01 = ax * (1 - ay), w10 = (1 - ax) * ay, w11 = ax * ay;
+    for (int r = 0; r < ps; r++) {
+        const float *p0 = im->p + (size_t)(iy + r) * im->w + ix, *p1 = p0 + im->w;
+        for (int c = 0; c < ps; c++)
+            out[r * ps + c] = w00 * p0[c] + w01 * p0[c + 1] + w10 * p1[c] + w11 * p1[c + 1];
+    }
+}
+
 /* Level 0 is the picture as floats; each next level is a 2x2 box average. */
 static int build_pyramid(Image *pyr, int levels, const uint8_t *src, ptrdiff_t stride, int w, int h)
 {
@@ -106,12 +131,9 @@ static float align_patch(const Image *a, const Image *b, const float *gx, const 
     float diff[16 * 16];
     for (int it = 0; it <= iters; it++) {
         float mb = 0;
-        for (int y = 0; y < ps; y++)
-            for (int x = 0; x < ps; x++) {
-                float s = sample(b, x0 + x + u, y0 + y + v);
-                diff[y * ps + x] = s;
-                mb += s;
-            }
+        sample_patch(b, x0 + u, y0 + v, ps, diff);
+        for (int i = 0; i < n; i++)
+            mb += diff[i];
         mb /= n;
         float bx = 0, by = 0;
         ssd = 0;
@@ -165,17 +187,18 @@ static int refine_level(const Image *a, const Image *b, const RsFlowSettings *s,
             float pu = u[c], pv = v[c];
             align_patch(a, b, gx, gy, x0, y0, ps, s->iterations, &pu, &pv);
             /* Weight each covered pixel by how well this patch's motion explains it. */
-            float ma = 0, mb = 0;
+            float ma = 0, mb = 0, pb[16 * 16];
+            sample_patch(b, x0 + pu, y0 + pv, ps, pb);
             for (int y = 0; y < ps; y++)
                 for (int x = 0; x < ps; x++) {
                     ma += a->p[(size_t)(y0 + y) * w + x0 + x];
-                    mb += sample(b, x0 + x + pu, y0 + y + pv);
+                    mb += pb[y * ps + x];
                 }
             float off = (mb - ma) / (ps * ps);
             for (int y = 0; y < ps; y++)
                 for (int x = 0; x < ps; x++) {
                     size_t i = (size_t)(y0 + y) * w + x0 + x;
-                    float r = sample(b, x0 + x + pu, y0 + y + pv) - off - a->p[i];
+                    float r = pb[y * ps + x] - off - a->p[i];
                     float wt = 1.0f / fmaxf(1.0f, fabsf(r));
                     acc_u[i] += wt * pu;
                     acc_v[i] += wt * pv;

@@ -60,10 +60,10 @@ static float fetch(const RsFillCtx *c, int t, int p, float x, float y, int check
 }
 
 /* Follow the flow from frame t in direction dir (+1, -1); the value and distance of the first sighting. */
-static float search(const RsFillCtx *c, int t, int p, int x, int y, int dir, int *dist)
+static float search(const RsFillCtx *c, int t, int p, int x, int y, int dir, int limit, int *dist)
 {
     float px = (float)x, py = (float)y;
-    for (int k = 1; k <= c->s.max_distance; k++) {
+    for (int k = 1; k <= limit; k++) {
         int from = t + dir * (k - 1), to = t + dir * k;
         if (to < 0 || to >= c->n)
             break;
@@ -100,7 +100,10 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
                 if (!msk[(size_t)y * w + x])
                     continue;
                 int df = 0, db = 0;
-                float vf = search(c, t, p, x, y, +1, &df), vb = search(c, t, p, x, y, -1, &db);
+                float vf = search(c, t, p, x, y, +1, c->s.max_distance, &df);
+                /* A sighting much farther back than the one ahead would weigh little in the blend. */
+                int back = vf >= 0 && 4 * df + 4 < c->s.max_distance ? 4 * df + 4 : c->s.max_distance;
+                float vb = search(c, t, p, x, y, -1, back, &db);
                 float v;
                 if (vf >= 0 && vb >= 0)
                     v = (vf * db + vb * df) / (float)(df + db);

@@ -1,0 +1,112 @@
+/* rushes clean: remove what should not be in a shot, with the shot's own pixels. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "core/json.h"
+#include "rushes/cleanup.h"
+#include "rushes/error.h"
+
+typedef struct CleanOpts {
+    const char *mask;
+    const char *out;
+    const char *codec;
+    int64_t prores_profile;
+    int64_t max_distance;
+    int64_t grow;
+    int64_t patch;
+    int64_t max_frames;
+    int64_t threads;
+} CleanOpts;
+
+static const RsOption clean_options[] = {
+    { "mask", "what to remove: shapes.json, one PNG, or a folder of numbered PNGs (white = remove)",
+      RS_OPT_STRING, offsetof(CleanOpts, mask), .metavar = "MASK", .short_name = 'm' },
+    { "out", "output: .mkv (FFV1, lossless) or .mov (ProRes)", RS_OPT_STRING, offsetof(CleanOpts, out),
+      .metavar = "FILE", .short_name = 'o' },
+    { "codec", "output codec (default: ffv1 for .mkv, prores for .mov)", RS_OPT_CHOICE,
+      offsetof(CleanOpts, codec), .choices = "ffv1|prores" },
+    { "prores-profile", "ProRes profile: 3 is 422 HQ, 4 is 4444", RS_OPT_INT,
+      offsetof(CleanOpts, prores_profile), .def.i = 3, .min = 3, .max = 4 },
+    { "max-distance", "frames searched each way for the background", RS_OPT_INT,
+      offsetof(CleanOpts, max_distance), .def.i = 60, .min = 0, .max = 100000 },
+    { "grow", "pixels around the mask not used as a source", RS_OPT_INT, offsetof(CleanOpts, grow),
+      .def.i = 2, .min = 0, .max = 64 },
+    { "patch", "patch side of the spatial synthesis (odd)", RS_OPT_INT, offsetof(CleanOpts, patch),
+      .def.i = 7, .min = 3, .max = 15 },
+    { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
+      .def.i = 900, .min = 1, .max = 1000000 },
+    { "threads", "decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
+      .min = 0, .max = 64 },
+    { NULL }
+};
+
+static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
+{
+    const CleanOpts *opts = o;
+    if (!opts->mask || !opts->out) {
+        fprintf(stderr, "rushes: clean: --mask and --out are needed\n");
+        return 2;
+    }
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = argv[0];
+    job.mask = opts->mask;
+    job.output = opts->out;
+    job.codec = opts->codec;
+    job.prores_profile = (int)opts->prores_profile;
+    job.threads = (int)opts->threads;
+    job.max_frames = (int)opts->max_frames;
+    job.fill.max_distance = (int)opts->max_distance;
+    job.fill.grow = (int)opts->grow;
+    job.fill.patch_size = (int)opts->patch;
+    CliProgress prog;
+    cli_progress_init(&prog, g, "clean");
+    job.progress = cli_progress_update;
+    job.opaque = &prog;
+    RsCleanStats st;
+    double start = cli_now();
+    int ret = rs_clean_file(&job, &st);
+    cli_progress_end(&prog);
+    if (ret < 0) {
+        cli_fail(ret, "clean");
+        return ret == RS_EINVAL ? 2 : rs_error_exit_code(ret);
+    }
+    double secs = cli_now() - start;
+    if (g->json) {
+        RsJson j = { .pretty = 1 };
+        rs_json_begin_object(&j, NULL);
+        rs_json_string(&j, "input", job.input);
+        rs_json_string(&j, "output", job.output);
+        rs_json_int(&j, "masked_pixels", st.masked);
+        rs_json_int(&j, "from_other_frames", st.from_time);
+        rs_json_int(&j, "carried", st.carried);
+        rs_json_int(&j, "synthesised", st.synthesised);
+        rs_json_double(&j, "seconds", secs);
+        rs_json_end_object(&j);
+        char *s = rs_json_take(&j);
+        cli_print_json(s);
+        free(s);
+    } else if (!g->quiet) {
+        double m = st.masked ? 100.0 / st.masked : 0;
+        printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
+               "(%.1f s)\n%s.manifest.json\n", job.output, (long long)st.masked, st.from_time * m,
+               st.carried * m, st.synthesised * m, secs, job.output);
+    }
+    return 0;
+}
+
+const RsVerb cli_verb_clean = {
+    .name = "clean",
+    .summary = "remove a boom, a reflection, markers or a sign with the shot's own pixels",
+    .usage = "IN",
+    .description = "Fills the masked pixels of a shot from other frames where the background shows\n"
+                   "(carried along the optical flow), or from the same frame where none does. Pixels\n"
+                   "outside the mask are left exactly as decoded. Writes OUT and OUT.manifest.json\n"
+                   "(inputs and output with their xxh64, parameters, version). See doc/cleanup.md.",
+    .options = clean_options,
+    .options_size = sizeof(CleanOpts),
+    .min_args = 1,
+    .max_args = 1,
+    .run = run_clean,
+};
