@@ -127,7 +127,12 @@ static float align_patch(const Image *a, const Image *b, const float *gx, const 
             hxx += jx * jx; hxy += jx * jy; hyy += jy * jy;
         }
     float det = hxx * hyy - hxy * hxy;
-    float u = *pu, v = *pv, ssd = 0;
+    /* A flat patch (under about one grey level of gradient per sample, as
+     * fine texture becomes at coarse levels) has no motion to find: it keeps
+     * the coarser estimate instead of following noise. */
+    const int flat = hxx + hyy < (float)n || det < 1e-3f * (hxx + hyy) * (hxx + hyy);
+    const float u0 = *pu, v0 = *pv;
+    float u = u0, v = v0, ssd = 0, ssd0 = 0;
     float diff[16 * 16];
     for (int it = 0; it <= iters; it++) {
         float mb = 0;
@@ -145,14 +150,22 @@ static float align_patch(const Image *a, const Image *b, const float *gx, const 
                 bx += (gx[i] - mgx) * r;
                 by += (gy[i] - mgy) * r;
             }
-        /* A flat patch has no Hessian to invert: keep the coarser estimate. */
-        if (it == iters || det < 1e-3f * (hxx + hyy + 1e-6f) * (hxx + hyy + 1e-6f))
+        if (!it)
+            ssd0 = ssd;
+        if (it == iters || flat)
             break;
         float du = (hyy * bx - hxy * by) / det, dv = (hxx * by - hxy * bx) / det;
         u -= du;
         v -= dv;
         if (du * du + dv * dv < 1e-4f)
             it = iters - 1;
+    }
+    /* Gauss-Newton can walk away on aliased or repetitive texture: keep the
+     * start when the patch matches worse than it did there. */
+    if (ssd > ssd0) {
+        u = u0;
+        v = v0;
+        ssd = ssd0;
     }
     *pu = u;
     *pv = v;
