@@ -193,11 +193,13 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
             if (ret < 0)
                 break;
             /* The flow over the object is the object's; the background's comes from around it.
-             * A flow sample is a hole when any luma pixel within a patch's reach is bad. */
+             * Where the object will be in the other frame, the background has no match either:
+             * a flow sample is a hole when a patch around it reaches a bad pixel of either frame. */
             memset(hole, 0, fn);
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
-                    if (c->bad[t][(size_t)y * w + x] && (x >> c->level) < c->fw && (y >> c->level) < c->fh)
+                    if ((c->bad[t][(size_t)y * w + x] || c->bad[o][(size_t)y * w + x]) &&
+                        (x >> c->level) < c->fw && (y >> c->level) < c->fh)
                         hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
             if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
                 break;
