@@ -17,6 +17,7 @@ typedef struct CleanOpts {
     int64_t patch;
     int64_t max_frames;
     int64_t threads;
+    int64_t seam;
 } CleanOpts;
 
 static const RsOption clean_options[] = {
@@ -34,6 +35,8 @@ static const RsOption clean_options[] = {
       .def.i = 2, .min = 0, .max = 64 },
     { "patch", "patch side of the spatial synthesis (odd)", RS_OPT_INT, offsetof(CleanOpts, patch),
       .def.i = 7, .min = 3, .max = 15 },
+    { "seam", "1: spread the frame/fill difference at the mask edge over the fill; 0: off", RS_OPT_INT,
+      offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
     { "threads", "decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
@@ -60,6 +63,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.fill.max_distance = (int)opts->max_distance;
     job.fill.grow = (int)opts->grow;
     job.fill.patch_size = (int)opts->patch;
+    job.fill.seam = (int)opts->seam;
     CliProgress prog;
     cli_progress_init(&prog, g, "clean");
     job.progress = cli_progress_update;

@@ -10,6 +10,7 @@ truth_t-1)| over pixels masked in both frames (0 = the fill changes over time
 exactly as the truth does; flicker raises it).
 
 Usage: eval.py RUSHES CLIP.mkv NAME WORKDIR   (called by bench/cleanup/run.sh)
+RS_CLEAN_ARGS adds arguments to `rushes clean` (e.g. "--seam 0").
 """
 import os
 import subprocess
@@ -129,7 +130,8 @@ def main():
         rows = []
         out = os.path.join(d, "rushes.mkv")
         t0 = time.time()
-        subprocess.run([rushes, "-q", "clean", src, "--mask", os.path.join(d, "mask"), "--out", out], check=True)
+        subprocess.run([rushes, "-q", "clean", src, "--mask", os.path.join(d, "mask"), "--out", out] +
+                       os.environ.get("RS_CLEAN_ARGS", "").split(), check=True)
         secs = time.time() - t0
         ro = read_yuv(out, w, h)
         exact = outside_identical(ro, painted, m, w, h)

@@ -66,6 +66,11 @@ typedef struct RsCleanSettings {
     int patch_size;
     /* Flow settings: see rs_flow_default_settings(). */
     int flow_patch_size, flow_patch_stride, flow_iterations, flow_finest_level;
+    /* 1 (default): the difference between the frame and the propagated
+     * background just outside the mask (an exposure change, a slight
+     * misalignment) is spread over the fill from its edge, so the fill meets
+     * its surroundings without a seam. Only masked pixels change. */
+    int seam;
     /* Seed of the random patch search, so the output is reproducible. */
     uint32_t seed;
 } RsCleanSettings;

@@ -21,7 +21,7 @@ void rs_clean_default_settings(RsCleanSettings *s)
     RsFlowSettings f;
     rs_flow_default_settings(&f);
     *s = (RsCleanSettings){
-        .max_distance = 60, .grow = 2, .patch_size = 7,
+        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1,
         .flow_patch_size = f.patch_size, .flow_patch_stride = f.patch_stride,
         .flow_iterations = f.iterations, .flow_finest_level = f.finest_level,
         .seed = 1,
@@ -29,7 +29,7 @@ void rs_clean_default_settings(RsCleanSettings *s)
 }
 
 /* Complete a field inside hole: rings of neighbour means from the border, then smoothing. */
-static void complete_field(float *u, float *v, int w, int h, uint8_t *hole)
+void rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
 {
     int x0 = w, y0 = h, x1 = -1, y1 = -1, left = 0;
     for (int y = 0; y < h; y++)
@@ -203,7 +203,7 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
                         hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
             if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
                 break;
-            complete_field(*slot, *slot + fn, c->fw, c->fh, hole);
+            rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
         }
     }
     free(hole);

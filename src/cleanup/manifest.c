@@ -115,6 +115,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "max_distance", s->max_distance);
     rs_json_int(&j, "grow", s->grow);
     rs_json_int(&j, "patch_size", s->patch_size);
+    rs_json_int(&j, "seam", s->seam);
     rs_json_int(&j, "flow_patch_size", s->flow_patch_size);
     rs_json_int(&j, "flow_patch_stride", s->flow_patch_stride);
     rs_json_int(&j, "flow_iterations", s->flow_iterations);

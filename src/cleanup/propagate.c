@@ -79,9 +79,73 @@ static float search(const RsFillCtx *c, int t, int p, int x, int y, int dir, int
     return -1;
 }
 
+/* The background at (x, y) seen in the nearest frames each way, blended by distance; -1 if none. */
+static float from_time(const RsFillCtx *c, int t, int p, int x, int y)
+{
+    int df = 0, db = 0;
+    float vf = search(c, t, p, x, y, +1, c->s.max_distance, &df);
+    /* A sighting much farther back than the one ahead would weigh little in the blend. */
+    int back = vf >= 0 && 4 * df + 4 < c->s.max_distance ? 4 * df + 4 : c->s.max_distance;
+    float vb = search(c, t, p, x, y, -1, back, &db);
+    if (vf >= 0 && vb >= 0)
+        return (vf * db + vb * df) / (float)(df + db);
+    return vf >= 0 ? vf : vb;
+}
+
+/*
+ * Seam correction: on the ring of pixels just outside the mask, the frame's
+ * own value minus the propagated background (clamped, so one misaligned edge
+ * cannot dominate) is known; it is spread inwards over the mask and added to
+ * the pixels filled from other frames.
+ */
+static void correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val, float *corr,
+                         float *scratch, uint8_t *state)
+{
+    const int w = c->pw[p], h = c->ph[p];
+    const uint8_t *d = c->frames[t].plane[p];
+    const ptrdiff_t s = c->frames[t].stride[p];
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            corr[i] = scratch[i] = 0;
+            state[i] = msk[i];
+            if (msk[i])
+                continue;
+            int ring = 0;
+            for (int dy = -1; dy <= 1 && !ring; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && msk[(size_t)ny * w + nx]) {
+                        ring = 1;
+                        break;
+                    }
+                }
+            if (!ring)
+                continue;
+            float e = from_time(c, t, p, x, y);
+            if (e >= 0) {
+                float r = d[y * s + x] - e;
+                corr[i] = r < -32 ? -32 : r > 32 ? 32 : r;
+            }
+        }
+    rs_fill_complete(corr, scratch, w, h, state);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        if (msk[i] && val[i] >= 0)
+            val[i] += corr[i];
+}
+
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
-    uint8_t *hole = NULL, *ok = NULL;
+    const size_t ln = (size_t)c->w * c->h;
+    uint8_t *hole = calloc(ln, 2);
+    float *val = malloc(sizeof(float) * ln * 3);
+    if (!hole || !val) {
+        free(hole);
+        free(val);
+        return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
+    }
+    uint8_t *ok = hole + ln;
+    float *corr = val + ln, *scratch = corr + ln;
     int ret = 0;
     for (int p = 0; p < 3 && ret >= 0; p++) {
         const int w = c->pw[p], h = c->ph[p];
@@ -89,26 +153,26 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         const uint8_t *bad = c->bad[t] + plane_offset(c, p);
         uint8_t *d = c->frames[t].plane[p];
         const ptrdiff_t s = c->frames[t].stride[p];
-        int nsynth = 0;
-        if (!hole && (!(hole = calloc((size_t)c->w * c->h, 1)) || !(ok = malloc((size_t)c->w * c->h)))) {
-            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-            break;
-        }
+        int nsynth = 0, ntime = 0;
         memset(hole, 0, (size_t)w * h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
-                if (!msk[(size_t)y * w + x])
+                size_t i = (size_t)y * w + x;
+                val[i] = -1;
+                if (!msk[i])
                     continue;
-                int df = 0, db = 0;
-                float vf = search(c, t, p, x, y, +1, c->s.max_distance, &df);
-                /* A sighting much farther back than the one ahead would weigh little in the blend. */
-                int back = vf >= 0 && 4 * df + 4 < c->s.max_distance ? 4 * df + 4 : c->s.max_distance;
-                float vb = search(c, t, p, x, y, -1, back, &db);
-                float v;
-                if (vf >= 0 && vb >= 0)
-                    v = (vf * db + vb * df) / (float)(df + db);
-                else
-                    v = vf >= 0 ? vf : vb;
+                val[i] = from_time(c, t, p, x, y);
+                ntime += val[i] >= 0;
+            }
+        if (c->s.seam && ntime)
+            correct_seam(c, t, p, msk, val, corr, scratch, hole);
+        memset(hole, 0, (size_t)w * h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * w + x;
+                if (!msk[i])
+                    continue;
+                float v = val[i];
                 if (v >= 0) {
                     if (!p && stats)
                         stats->from_time++;
@@ -123,9 +187,9 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
                 if (!p && stats)
                     stats->masked++;
                 if (v >= 0) {
-                    d[y * s + x] = (uint8_t)lrintf(v);
+                    d[y * s + x] = (uint8_t)lrintf(v < 0 ? 0 : v > 255 ? 255 : v);
                 } else {
-                    hole[(size_t)y * w + x] = 1;
+                    hole[i] = 1;
                     nsynth++;
                 }
             }
@@ -139,7 +203,7 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         ret = rs_synth_fill(d, s, w, h, hole, ok, ps < 3 ? 3 : ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
     }
     free(hole);
-    free(ok);
+    free(val);
     return ret;
 }
 
