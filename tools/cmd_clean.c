@@ -39,7 +39,7 @@ static const RsOption clean_options[] = {
       offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
-    { "threads", "decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
+    { "threads", "flow, decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
       .min = 0, .max = 64 },
     { NULL }
 };
@@ -59,6 +59,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.codec = opts->codec;
     job.prores_profile = (int)opts->prores_profile;
     job.threads = (int)opts->threads;
+    job.fill.threads = (int)opts->threads;
     job.max_frames = (int)opts->max_frames;
     job.fill.max_distance = (int)opts->max_distance;
     job.fill.grow = (int)opts->grow;

@@ -71,6 +71,9 @@ typedef struct RsCleanSettings {
      * misalignment) is spread over the fill from its edge, so the fill meets
      * its surroundings without a seam. Only masked pixels change. */
     int seam;
+    /* Threads computing the flow fields, 0 (default) = one per core, at
+     * most 16. The result does not depend on it. */
+    int threads;
     /* Seed of the random patch search, so the output is reproducible. */
     uint32_t seed;
 } RsCleanSettings;
@@ -96,7 +99,8 @@ typedef struct RsCleanStats {
  * Fill the masked pixels of n frames of one shot, in place. Every frame is
  * width x height with chroma planes subsampled by log2_chroma_w/h (0 or 1).
  * Pixels outside the masks are never written. stats may be NULL.
- * Returns 0, RS_EINVAL (bad sizes or settings, naming them) or RS_ENOMEM.
+ * Returns 0, RS_EINVAL (bad sizes or settings, naming them) or RS_ENOMEM
+ * (a failure on a worker thread is returned with a generic message).
  */
 RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2_chroma_w,
                            int log2_chroma_h, const RsCleanSettings *s, RsCleanStats *stats);

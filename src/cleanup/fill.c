@@ -8,6 +8,9 @@
  * nothing can be carried (see synth.c).
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +24,7 @@ void rs_clean_default_settings(RsCleanSettings *s)
     RsFlowSettings f;
     rs_flow_default_settings(&f);
     *s = (RsCleanSettings){
-        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1,
+        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1, .threads = 0,
         .flow_patch_size = f.patch_size, .flow_patch_stride = f.patch_stride,
         .flow_iterations = f.iterations, .flow_finest_level = f.finest_level,
         .seed = 1,
@@ -125,6 +128,66 @@ static int dilate(uint8_t *m, int w, int h, int r)
     return 0;
 }
 
+typedef struct FlowJobs {
+    RsFillCtx *c;
+    atomic_int next;    /* the next job: frame t = job / 2, direction job % 2 */
+    atomic_int ret;     /* the first error */
+} FlowJobs;
+
+/* One flow field, completed inside the masks. hole is fw x fh bytes of scratch. */
+static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
+{
+    const int w = c->w, h = c->h;
+    const size_t fn = (size_t)c->fw * c->fh;
+    const int o = dir ? t - 1 : t + 1;
+    if (o < 0 || o >= c->n)
+        return 0;
+    float **slot = dir ? &c->bwd[t] : &c->fwd[t];
+    if (!(*slot = malloc(sizeof(float) * fn * 2)))
+        return RS_ENOMEM;
+    int ret = rs_flow_compute_level(c->frames[t].plane[0], c->frames[t].stride[0], c->frames[o].plane[0],
+                                    c->frames[o].stride[0], w, h, &c->fs, *slot, *slot + fn);
+    if (ret < 0)
+        return ret;
+    /* The flow over the object is the object's; the background's comes from around it.
+     * Where the object will be in the other frame, the background has no match either:
+     * a flow sample is a hole when a patch around it reaches a bad pixel of either frame. */
+    memset(hole, 0, fn);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if ((c->bad[t][(size_t)y * w + x] || c->bad[o][(size_t)y * w + x]) &&
+                (x >> c->level) < c->fw && (y >> c->level) < c->fh)
+                hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
+    if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
+        return ret;
+    rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
+    return 0;
+}
+
+/* Fields are independent: each worker takes the next one until none is left or one failed. */
+static void *flow_worker(void *opaque)
+{
+    FlowJobs *j = opaque;
+    uint8_t *hole = malloc((size_t)j->c->fw * j->c->fh);
+    if (!hole) {
+        int zero = 0;
+        atomic_compare_exchange_strong(&j->ret, &zero, RS_ENOMEM);
+        return NULL;
+    }
+    for (;;) {
+        int k = atomic_fetch_add(&j->next, 1);
+        if (k >= 2 * j->c->n || atomic_load(&j->ret) < 0)
+            break;
+        int ret = flow_job(j->c, k / 2, k % 2, hole);
+        if (ret < 0) {
+            int zero = 0;
+            atomic_compare_exchange_strong(&j->ret, &zero, ret);
+        }
+    }
+    free(hole);
+    return NULL;
+}
+
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                     const RsCleanSettings *s)
 {
@@ -141,7 +204,7 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
     c->level = rs_flow_level(&fs, w, h);
     c->fw = w >> c->level;
     c->fh = h >> c->level;
-    const size_t fn = (size_t)c->fw * c->fh, ln = (size_t)w * h;
+    const size_t ln = (size_t)w * h;
     const int cw = (w + (1 << lcw) - 1) >> lcw, ch = (h + (1 << lch) - 1) >> lch;
     c->pw[0] = w; c->ph[0] = h;
     c->pw[1] = c->pw[2] = cw;
@@ -174,40 +237,25 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
         memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
         memcpy(msk + ln + (size_t)cw * ch, msk + ln, (size_t)cw * ch);
     }
-    uint8_t *hole = malloc(fn);
-    if (!hole)
-        return RS_ENOMEM;
-    int ret = 0;
-    for (int t = 0; t < n && ret >= 0; t++) {
-        for (int dir = 0; dir < 2 && ret >= 0; dir++) {
-            int o = dir ? t - 1 : t + 1;
-            if (o < 0 || o >= n)
-                continue;
-            float **slot = dir ? &c->bwd[t] : &c->fwd[t];
-            if (!(*slot = malloc(sizeof(float) * fn * 2))) {
-                ret = RS_ENOMEM;
-                break;
-            }
-            ret = rs_flow_compute_level(frames[t].plane[0], frames[t].stride[0], frames[o].plane[0],
-                                        frames[o].stride[0], w, h, &c->fs, *slot, *slot + fn);
-            if (ret < 0)
-                break;
-            /* The flow over the object is the object's; the background's comes from around it.
-             * Where the object will be in the other frame, the background has no match either:
-             * a flow sample is a hole when a patch around it reaches a bad pixel of either frame. */
-            memset(hole, 0, fn);
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    if ((c->bad[t][(size_t)y * w + x] || c->bad[o][(size_t)y * w + x]) &&
-                        (x >> c->level) < c->fw && (y >> c->level) < c->fh)
-                        hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
-            if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
-                break;
-            rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
-        }
-    }
-    free(hole);
-    return ret;
+    /* Settings are checked here, where the error message reaches the caller's thread. */
+    int ret = rs_flow_check(&c->fs, w, h);
+    if (ret < 0)
+        return ret;
+    FlowJobs jobs = { .c = c };
+    atomic_init(&jobs.next, 0);
+    atomic_init(&jobs.ret, 0);
+    int nt = s->threads > 0 ? s->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > 2 * n ? 2 * n : nt;
+    pthread_t th[16];
+    int started = 0;
+    for (int i = 1; i < nt; i++, started++)
+        if (pthread_create(&th[i], NULL, flow_worker, &jobs))
+            break;
+    flow_worker(&jobs);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    ret = atomic_load(&jobs.ret);
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for the flow of %d frames", n) : ret;
 }
 
 void rs_fill_free(RsFillCtx *c)

@@ -35,7 +35,7 @@ int rs_flow_level(const RsFlowSettings *s, int w, int h)
     return level;
 }
 
-static int check_settings(const RsFlowSettings *s, int w, int h)
+int rs_flow_check(const RsFlowSettings *s, int w, int h)
 {
     if (s->patch_size < 4 || s->patch_size > 16)
         return rs_error(RS_EINVAL, "flow: patch_size %d is outside 4..16", s->patch_size);
@@ -241,7 +241,7 @@ int rs_flow_compute_level(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b
     }
     if (!a || !b || !u || !v)
         return rs_error(RS_EINVAL, "flow: NULL picture or field");
-    int ret = check_settings(s, w, h);
+    int ret = rs_flow_check(s, w, h);
     if (ret < 0)
         return ret;
     const int finest = rs_flow_level(s, w, h);
@@ -307,7 +307,7 @@ int rs_flow_compute(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrd
         rs_flow_default_settings(&def);
         s = &def;
     }
-    int ret = check_settings(s, w, h);
+    int ret = rs_flow_check(s, w, h);
     if (ret < 0 || !u || !v)
         return ret < 0 ? ret : rs_error(RS_EINVAL, "flow: NULL field");
     const int level = rs_flow_level(s, w, h);

@@ -4,6 +4,9 @@
 
 #include "rushes/flow.h"
 
+/* RS_EINVAL with a message naming the bad setting, or 0. */
+int rs_flow_check(const RsFlowSettings *s, int w, int h);
+
 /* The finest level the settings give for a w x h picture. */
 int rs_flow_level(const RsFlowSettings *s, int w, int h);
 

@@ -126,6 +126,21 @@ static void test_still_object(void)
     RS_CHECK(dark < 20);
 }
 
+/* The flows run on worker threads; the output must not depend on how many. */
+static void test_threads(void)
+{
+    static Shot a, b;
+    make_shot(&a, 1.5, 10, 5);
+    make_shot(&b, 1.5, 10, 5);
+    RsCleanSettings s;
+    rs_clean_default_settings(&s);
+    s.threads = 1;
+    RS_CHECK_EQ_INT(rs_clean_frames(a.f, N, W, H, 1, 1, &s, NULL), 0);
+    s.threads = 3;
+    RS_CHECK_EQ_INT(rs_clean_frames(b.f, N, W, H, 1, 1, &s, NULL), 0);
+    RS_CHECK(!memcmp(a.y, b.y, sizeof(a.y)) && !memcmp(a.u, b.u, sizeof(a.u)) && !memcmp(a.v, b.v, sizeof(a.v)));
+}
+
 static void test_errors(void)
 {
     static Shot s;
@@ -143,6 +158,7 @@ int main(void)
 {
     RS_RUN(test_moving_object);
     RS_RUN(test_still_object);
+    RS_RUN(test_threads);
     RS_RUN(test_errors);
     return rs_test_end();
 }
