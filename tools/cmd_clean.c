@@ -18,6 +18,8 @@ typedef struct CleanOpts {
     int64_t max_frames;
     int64_t threads;
     int64_t seam;
+    int dust;
+    int64_t dust_threshold;
 } CleanOpts;
 
 static const RsOption clean_options[] = {
@@ -35,6 +37,10 @@ static const RsOption clean_options[] = {
       .def.i = 2, .min = 0, .max = 64 },
     { "patch", "patch side of the spatial synthesis (odd)", RS_OPT_INT, offsetof(CleanOpts, patch),
       .def.i = 7, .min = 3, .max = 15 },
+    { "dust", "also repair one-frame defects (dust, sparkle) from motion-compensated neighbours", RS_OPT_BOOL,
+      offsetof(CleanOpts, dust) },
+    { "dust-threshold", "luma difference (8-bit levels) from both neighbours that makes a defect", RS_OPT_INT,
+      offsetof(CleanOpts, dust_threshold), .def.i = 24, .min = 1, .max = 255 },
     { "seam", "1: spread the frame/fill difference at the mask edge over the fill; 0: off", RS_OPT_INT,
       offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
@@ -47,8 +53,8 @@ static const RsOption clean_options[] = {
 static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
 {
     const CleanOpts *opts = o;
-    if (!opts->mask || !opts->out) {
-        fprintf(stderr, "rushes: clean: --mask and --out are needed\n");
+    if ((!opts->mask && !opts->dust) || !opts->out) {
+        fprintf(stderr, "rushes: clean: --out and --mask or --dust are needed\n");
         return 2;
     }
     RsCleanJob job;
@@ -65,6 +71,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.fill.grow = (int)opts->grow;
     job.fill.patch_size = (int)opts->patch;
     job.fill.seam = (int)opts->seam;
+    job.dust = opts->dust ? (int)opts->dust_threshold : 0;
     CliProgress prog;
     cli_progress_init(&prog, g, "clean");
     job.progress = cli_progress_update;
@@ -87,6 +94,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "from_other_frames", st.from_time);
         rs_json_int(&j, "carried", st.carried);
         rs_json_int(&j, "synthesised", st.synthesised);
+        rs_json_int(&j, "dust_pixels", st.dust);
         rs_json_double(&j, "seconds", secs);
         rs_json_end_object(&j);
         char *s = rs_json_take(&j);
@@ -95,8 +103,11 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     } else if (!g->quiet) {
         double m = st.masked ? 100.0 / st.masked : 0;
         printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
-               "(%.1f s)\n%s.manifest.json\n", job.output, (long long)st.masked, st.from_time * m,
-               st.carried * m, st.synthesised * m, secs, job.output);
+               "(%.1f s)\n", job.output, (long long)st.masked, st.from_time * m, st.carried * m,
+               st.synthesised * m, secs);
+        if (job.dust)
+            printf("dust: %lld defect pixels found and repaired\n", (long long)st.dust);
+        printf("%s.manifest.json\n", job.output);
     }
     return 0;
 }

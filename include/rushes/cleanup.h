@@ -93,6 +93,7 @@ typedef struct RsCleanStats {
     int64_t from_time;      /* of those, filled from other frames */
     int64_t carried;        /* carried along from the previous frame's fill */
     int64_t synthesised;    /* synthesised from the same frame */
+    int64_t dust;           /* defect pixels found by the dust pass (before growing) */
 } RsCleanStats;
 
 /*
@@ -105,11 +106,26 @@ typedef struct RsCleanStats {
 RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2_chroma_w,
                            int log2_chroma_h, const RsCleanSettings *s, RsCleanStats *stats);
 
+/*
+ * Find one-frame defects (dust, sparkle, a hair for one frame): luma pixels
+ * that differ from both motion-compensated neighbours by more than
+ * threshold (8-bit levels; 24 is a good start), in the same direction, while
+ * the two neighbours agree within threshold / 2. Fast motion the flow
+ * follows is explained by the neighbours and motion it misses makes them
+ * disagree, so neither is taken for dirt. The first and last frames are
+ * never flagged. masks[t] (width x height, mask_stride) receives 1 on the
+ * defects grown by one pixel, 0 elsewhere: a mask for rs_clean_frames().
+ * found (may be NULL) receives the number of flagged pixels before growing.
+ * Returns 0, RS_EINVAL or RS_ENOMEM.
+ */
+RS_API int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int threshold,
+                          uint8_t *const *masks, ptrdiff_t mask_stride, int64_t *found);
+
 /* ---- The clean job -------------------------------------------------- */
 
 typedef struct RsCleanJob {
     const char *input;      /* the shot */
-    const char *mask;       /* see rs_mask_open() */
+    const char *mask;       /* see rs_mask_open(); may be NULL with dust */
     const char *output;     /* ".mkv" (FFV1, lossless) or ".mov" (ProRes) */
     /* "ffv1" (default for .mkv) or "prores" (default for .mov: 422 HQ;
      * prores_profile 4 gives 4444). ProRes is not lossless: only FFV1 keeps
@@ -119,6 +135,9 @@ typedef struct RsCleanJob {
     int threads;            /* decoder and encoder threads, 0 = automatic */
     /* Frames held in memory at once; a longer shot is refused (default 900). */
     int max_frames;
+    /* Also repair one-frame defects found by rs_dust_detect() with this
+     * threshold (0, the default: no dust pass). */
+    int dust;
     RsCleanSettings fill;
     /* Called after each stage with frames done and total, may be NULL. */
     void (*progress)(void *opaque, int64_t done, int64_t total);

@@ -142,10 +142,31 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     return ret < 0 ? ret : cret;
 }
 
+/* Add the one-frame defects to the masks (the user's mask, if any, stays). */
+static int add_dust(Clip *c, int threshold, int64_t *found)
+{
+    const size_t ln = (size_t)c->w * c->h;
+    uint8_t **m = calloc(c->n, sizeof(*m));
+    uint8_t *buf = malloc(ln * c->n);
+    int ret = !m || !buf ? rs_error(RS_ENOMEM, "dust: out of memory for %d frames", c->n) : 0;
+    for (int t = 0; ret >= 0 && t < c->n; t++)
+        m[t] = buf + ln * t;
+    if (ret >= 0)
+        ret = rs_dust_detect(c->f, c->n, c->w, c->h, threshold, m, c->w, found);
+    for (int t = 0; ret >= 0 && t < c->n; t++)
+        for (size_t i = 0; i < ln; i++)
+            ((uint8_t *)c->f[t].mask)[i] |= m[t][i];
+    free(buf);
+    free(m);
+    return ret;
+}
+
 int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
 {
-    if (!job || !job->input || !job->mask || !job->output)
-        return rs_error(RS_EINVAL, "clean: the input, the mask and the output are all needed");
+    if (!job || !job->input || (!job->mask && !job->dust) || !job->output)
+        return rs_error(RS_EINVAL, "clean: the input, the output and a mask or the dust pass are needed");
+    if (job->dust < 0 || job->dust > 255)
+        return rs_error(RS_EINVAL, "clean: dust threshold %d (1..255, 0 for none)", job->dust);
     const char *codec = job->codec && *job->codec ? job->codec : ends_with(job->output, ".mov") ? "prores" : "ffv1";
     if (strcmp(codec, "ffv1") && strcmp(codec, "prores"))
         return rs_error(RS_EINVAL, "clean: codec '%s' (ffv1 or prores)", codec);
@@ -165,11 +186,18 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
     int ret = read_shot(&c, job, tc, &rate);
-    if (ret >= 0)
+    if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
-    for (int t = 0; ret >= 0 && t < c.n; t++)
-        ret = rs_mask_render(mask, t, (uint8_t *)c.f[t].mask, c.f[t].mask_stride);
+    for (int t = 0; ret >= 0 && t < c.n; t++) {
+        if (mask)
+            ret = rs_mask_render(mask, t, (uint8_t *)c.f[t].mask, c.f[t].mask_stride);
+        else
+            memset((uint8_t *)c.f[t].mask, 0, (size_t)c.w * c.h);
+    }
     rs_mask_close(&mask);
+    int64_t dust = 0;
+    if (ret >= 0 && job->dust)
+        ret = add_dust(&c, job->dust, &dust);
     if (ret >= 0) {
         ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.l2c, c.l2c, &job->fill);
         if (ret == RS_ENOMEM)
@@ -183,6 +211,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
             job->progress(job->opaque, t + 1, c.n);
     }
     rs_fill_free(&fc);
+    stats->dust = dust;
     if (ret >= 0)
         ret = write_shot(&c, job, codec, tc, rate);
     if (ret >= 0) {

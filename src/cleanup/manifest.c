@@ -105,7 +105,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_string(&j, "created", when);
     rs_json_begin_array(&j, "inputs");
     int ret = hash_path(&j, "source", job->input);
-    if (ret >= 0)
+    if (ret >= 0 && job->mask)
         ret = hash_path(&j, "mask", job->mask);
     rs_json_end_array(&j);
     rs_json_begin_object(&j, "parameters");
@@ -116,6 +116,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "grow", s->grow);
     rs_json_int(&j, "patch_size", s->patch_size);
     rs_json_int(&j, "seam", s->seam);
+    rs_json_int(&j, "dust_threshold", job->dust);
     rs_json_int(&j, "flow_patch_size", s->flow_patch_size);
     rs_json_int(&j, "flow_patch_stride", s->flow_patch_stride);
     rs_json_int(&j, "flow_iterations", s->flow_iterations);
@@ -127,6 +128,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "from_other_frames", mi->stats->from_time);
     rs_json_int(&j, "carried", mi->stats->carried);
     rs_json_int(&j, "synthesised", mi->stats->synthesised);
+    rs_json_int(&j, "dust_pixels", mi->stats->dust);
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "output");
     rs_json_int(&j, "frames", mi->frames);
