@@ -110,9 +110,10 @@ RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, i
  * Find one-frame defects (dust, sparkle, a hair for one frame): luma pixels
  * that differ from both motion-compensated neighbours by more than
  * threshold (8-bit levels; 24 is a good start), in the same direction, while
- * the two neighbours agree within threshold / 2. Fast motion the flow
- * follows is explained by the neighbours and motion it misses makes them
- * disagree, so neither is taken for dirt. The first and last frames are
+ * the two neighbours agree within threshold. Fast motion the flow
+ * follows is explained by the neighbours; a candidate whose 3x3 patch is
+ * found displaced (up to 12 pixels) in either neighbour is motion the flow
+ * missed, not dirt. The first and last frames are
  * never flagged. masks[t] (width x height, mask_stride) receives 1 on the
  * defects grown by one pixel, 0 elsewhere: a mask for rs_clean_frames().
  * found (may be NULL) receives the number of flagged pixels before growing.

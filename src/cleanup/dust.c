@@ -2,9 +2,9 @@
  * Dust and sparkle: one-frame defects. A pixel is a defect when it differs
  * from both motion-compensated neighbours (the previous and the next frame
  * brought onto it along the flow) by more than the threshold, in the same
- * direction, while those two neighbours agree with each other. Real motion
- * that the flow follows is explained by the neighbours; motion the flow
- * misses makes the neighbours disagree; neither is flagged. The flagged
+ * direction, while those two neighbours agree with each other (within the
+ * threshold). Real motion that the flow follows is explained by the
+ * neighbours; motion it misses is caught by the displaced-patch check below. The flagged
  * pixels (grown by one) become the mask of an ordinary fill, which takes
  * them from the nearest frames where they are clean.
  */
@@ -104,7 +104,7 @@ int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int
                         continue;
                     float dp = v - p, dq = v - q, pq = p - q;
                     if (((dp > threshold && dq > threshold) || (dp < -threshold && dq < -threshold)) &&
-                        pq < threshold / 2.0f && pq > -threshold / 2.0f)
+                        pq < threshold && pq > -threshold)
                         hit[(size_t)y * width + x] = 1;
                 }
             for (int y = 0; ret >= 0 && y < height; y++)
