@@ -31,76 +31,103 @@ void rs_clean_default_settings(RsCleanSettings *s)
     };
 }
 
-/* Complete a field inside hole: rings of neighbour means from the border, then smoothing. */
-void rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
+/*
+ * Complete a field inside hole: rings of neighbour means from the border
+ * inwards (each ring reads only known pixels and the rings before it), then
+ * smoothing passes over the filled pixels. Work is proportional to the hole,
+ * not to its bounding box.
+ */
+int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
 {
-    int x0 = w, y0 = h, x1 = -1, y1 = -1, left = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            if (hole[(size_t)y * w + x]) {
-                x0 = x < x0 ? x : x0;
-                x1 = x > x1 ? x : x1;
-                y0 = y < y0 ? y : y0;
-                y1 = y;
-                left++;
-            }
-    if (!left)
-        return;
-    if (left == w * h) {
+    const size_t n = (size_t)w * h;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += hole[i] == 1;
+    if (!count)
+        return 0;
+    if (count == n) {
         /* Nothing known: assume a still background. */
-        for (int i = 0; i < w * h; i++)
-            u[i] = v[i] = 0;
-        return;
+        memset(u, 0, sizeof(float) * n);
+        memset(v, 0, sizeof(float) * n);
+        return 0;
     }
-    /* 2 marks pixels filled in this ring, so a ring only reads the rings before it. */
-    for (int changed = 1; changed && left;) {
-        changed = 0;
-        for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++) {
-                size_t i = (size_t)y * w + x;
-                if (hole[i] != 1)
-                    continue;
-                float su = 0, sv = 0;
-                int n = 0;
-                for (int dy = -1; dy <= 1; dy++)
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int nx = x + dx, ny = y + dy;
-                        if (nx < 0 || ny < 0 || nx >= w || ny >= h || hole[(size_t)ny * w + nx] == 1 ||
-                            hole[(size_t)ny * w + nx] == 2)
-                            continue;
-                        su += u[(size_t)ny * w + nx];
-                        sv += v[(size_t)ny * w + nx];
-                        n++;
+    int32_t *order = malloc(sizeof(int32_t) * count);
+    if (!order)
+        return RS_ENOMEM;
+    size_t len = 0;
+    /* 2 marks the ring being filled, 3 a filled pixel. */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            if (hole[i] != 1)
+                continue;
+            int edge = 0;
+            for (int dy = -1; dy <= 1 && !edge; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && hole[(size_t)ny * w + nx] != 1) {
+                        edge = 1;
+                        break;
                     }
-                if (n) {
-                    u[i] = su / n;
-                    v[i] = sv / n;
-                    hole[i] = 2;
-                    changed = 1;
-                    left--;
                 }
-            }
-        for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
-                if (hole[(size_t)y * w + x] == 2)
-                    hole[(size_t)y * w + x] = 3;
+            if (edge)
+                order[len++] = (int32_t)i;
+        }
+    for (size_t i = 0; i < len; i++)
+        hole[order[i]] = 2;
+    size_t ring = 0;
+    while (ring < len) {
+        const size_t end = len;
+        for (size_t k = ring; k < end; k++) {
+            const int x = order[k] % w, y = order[k] / w;
+            float su = 0, sv = 0;
+            int cnt = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx < 0 || ny < 0 || nx >= w || ny >= h)
+                        continue;
+                    uint8_t st = hole[(size_t)ny * w + nx];
+                    if (st == 1 || st == 2)
+                        continue;
+                    su += u[(size_t)ny * w + nx];
+                    sv += v[(size_t)ny * w + nx];
+                    cnt++;
+                }
+            u[order[k]] = cnt ? su / cnt : 0;
+            v[order[k]] = cnt ? sv / cnt : 0;
+        }
+        for (size_t k = ring; k < end; k++)
+            hole[order[k]] = 3;
+        for (size_t k = ring; k < end; k++) {
+            const int x = order[k] % w, y = order[k] / w;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && hole[(size_t)ny * w + nx] == 1) {
+                        hole[(size_t)ny * w + nx] = 2;
+                        order[len++] = (int32_t)((size_t)ny * w + nx);
+                    }
+                }
+        }
+        ring = end;
     }
-    /* Jacobi smoothing evens out the rings' streaks; known pixels stay as they are. */
+    /* Smoothing evens out the rings' streaks; known pixels stay as they are. */
     for (int it = 0; it < 16; it++)
-        for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++) {
-                size_t i = (size_t)y * w + x;
-                if (hole[i] != 3)
-                    continue;
-                float su = 0, sv = 0;
-                int n = 0;
-                if (x > 0) { su += u[i - 1]; sv += v[i - 1]; n++; }
-                if (x < w - 1) { su += u[i + 1]; sv += v[i + 1]; n++; }
-                if (y > 0) { su += u[i - w]; sv += v[i - w]; n++; }
-                if (y < h - 1) { su += u[i + w]; sv += v[i + w]; n++; }
-                u[i] = su / n;
-                v[i] = sv / n;
-            }
+        for (size_t k = 0; k < len; k++) {
+            const size_t i = (size_t)order[k];
+            const int x = order[k] % w, y = order[k] / w;
+            float su = 0, sv = 0;
+            int cnt = 0;
+            if (x > 0) { su += u[i - 1]; sv += v[i - 1]; cnt++; }
+            if (x < w - 1) { su += u[i + 1]; sv += v[i + 1]; cnt++; }
+            if (y > 0) { su += u[i - w]; sv += v[i - w]; cnt++; }
+            if (y < h - 1) { su += u[i + w]; sv += v[i + w]; cnt++; }
+            u[i] = su / cnt;
+            v[i] = sv / cnt;
+        }
+    free(order);
+    return 0;
 }
 
 /* Grow the set pixels of m (w x h) by r in each direction: a row pass then a column pass. */
@@ -160,8 +187,7 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
     if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
         return ret;
-    rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
-    return 0;
+    return rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
 }
 
 /* Fields are independent: each worker takes the next one until none is left or one failed. */

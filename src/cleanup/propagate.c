@@ -98,7 +98,7 @@ static float from_time(const RsFillCtx *c, int t, int p, int x, int y)
  * cannot dominate) is known; it is spread inwards over the mask and added to
  * the pixels filled from other frames.
  */
-static void correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val, float *corr,
+static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val, float *corr,
                          float *scratch, uint8_t *state)
 {
     const int w = c->pw[p], h = c->ph[p];
@@ -128,10 +128,12 @@ static void correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, f
                 corr[i] = r < -32 ? -32 : r > 32 ? 32 : r;
             }
         }
-    rs_fill_complete(corr, scratch, w, h, state);
+    if (rs_fill_complete(corr, scratch, w, h, state) < 0)
+        return rs_error(RS_ENOMEM, "clean: out of memory for the seam of frame %d", t);
     for (size_t i = 0; i < (size_t)w * h; i++)
         if (msk[i] && val[i] >= 0)
             val[i] += corr[i];
+    return 0;
 }
 
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
@@ -164,8 +166,8 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
                 val[i] = from_time(c, t, p, x, y);
                 ntime += val[i] >= 0;
             }
-        if (c->s.seam && ntime)
-            correct_seam(c, t, p, msk, val, corr, scratch, hole);
+        if (c->s.seam && ntime && (ret = correct_seam(c, t, p, msk, val, corr, scratch, hole)) < 0)
+            break;
         memset(hole, 0, (size_t)w * h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
