@@ -71,8 +71,8 @@ typedef struct RsCleanSettings {
      * misalignment) is spread over the fill from its edge, so the fill meets
      * its surroundings without a seam. Only masked pixels change. */
     int seam;
-    /* Threads computing the flow fields, 0 (default) = one per core, at
-     * most 16. The result does not depend on it. */
+    /* Threads computing the flow fields and the searches along them, 0
+     * (default) = one per core, at most 16. The result does not depend on it. */
     int threads;
     /* Seed of the random patch search, so the output is reproducible. */
     uint32_t seed;

@@ -4,6 +4,9 @@
  * frame's fill where none does, synthesise the rest.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +139,45 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
     return 0;
 }
 
+typedef struct Rows {
+    const RsFillCtx *c;
+    int t, p;
+    const uint8_t *msk;
+    float *val;
+    atomic_int next;    /* next row to search */
+} Rows;
+
+/* Searches only read other frames and write their own val[], so rows can run on any thread. */
+static void *search_rows(void *opaque)
+{
+    Rows *r = opaque;
+    const int w = r->c->pw[r->p], h = r->c->ph[r->p];
+    for (int y; (y = atomic_fetch_add(&r->next, 1)) < h;)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            r->val[i] = r->msk[i] ? from_time(r->c, r->t, r->p, x, y) : -1;
+        }
+    return NULL;
+}
+
+/* val[] of plane p: the background seen in other frames, -1 where none (or not masked). */
+static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val)
+{
+    Rows r = { .c = c, .t = t, .p = p, .msk = msk, .val = val };
+    atomic_init(&r.next, 0);
+    int nt = c->s.threads > 0 ? c->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt;
+    pthread_t th[16];
+    int started = 0;
+    for (int i = 1; i < nt; i++, started++)
+        if (pthread_create(&th[i], NULL, search_rows, &r))
+            break;
+    /* This thread works too, so a failed thread start only costs speed. */
+    search_rows(&r);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+}
+
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
     const size_t ln = (size_t)c->w * c->h;
@@ -157,15 +199,9 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         const ptrdiff_t s = c->frames[t].stride[p];
         int nsynth = 0, ntime = 0;
         memset(hole, 0, (size_t)w * h);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                size_t i = (size_t)y * w + x;
-                val[i] = -1;
-                if (!msk[i])
-                    continue;
-                val[i] = from_time(c, t, p, x, y);
-                ntime += val[i] >= 0;
-            }
+        search_plane(c, t, p, msk, val);
+        for (size_t i = 0; i < (size_t)w * h; i++)
+            ntime += val[i] >= 0;
         if (c->s.seam && ntime && (ret = correct_seam(c, t, p, msk, val, corr, scratch, hole)) < 0)
             break;
         memset(hole, 0, (size_t)w * h);
