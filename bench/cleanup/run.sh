@@ -35,7 +35,7 @@ for spec in "running_car:propainter/running_car.mp4:0" "traffic:dvr-scan/traffic
   $py "$here/bench/cleanup/eval.py" "$rushes" "$tmp/$name.mkv" "$name" "$tmp"
 done
 
-# Speed at 1080p: a static rectangle and a moving blob, 7 % of the frame together.
+# Speed at 1080p: a static rectangle and a moving ellipse, 8 % of the frame together.
 if [ -f "$media/propainter/running_car.mp4" ]; then
   ffmpeg -v error -i "$media/propainter/running_car.mp4" -frames:v 24 -an -vf scale=1920:1080 \
     -c:v ffv1 -pix_fmt yuv420p "$tmp/car1080.mkv"
@@ -49,7 +49,7 @@ JSON
   t=$( { time "$rushes" -q clean "$tmp/car1080.mkv" --mask "$tmp/mask1080.json" --out "$tmp/o1080.mkv"; } 2>&1 )
   read -r wall user <<<"$t"
   echo
-  echo "1080p clean, 24 frames, 7% mask: wall ${wall} s ($(echo "24 / $wall" | bc -l | cut -c1-5) fps), cpu ${user} s"
+  echo "1080p clean, 24 frames, 8% mask: wall ${wall} s ($(echo "24 / $wall" | bc -l | cut -c1-5) fps), cpu ${user} s"
 fi
 echo
 "$build/bench/bench_flow"

@@ -1,4 +1,5 @@
 /* A recursive-descent JSON reader (RFC 8259), depth-limited. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,8 @@ static int value(P *p, Jv *v)
         char *end;
         v->type = JV_NUMBER;
         v->num = strtod(p->s, &end);
+        if (end == p->s || !isfinite(v->num))
+            return fail(p, "bad number");
         p->s = end;
         return 0;
     }

@@ -85,7 +85,7 @@ static int parse_shape(RsMask *m, const Jv *js, int idx, Shape *sh)
     const char *field = names[sh->type];
     for (int k = 0; k < keys->n; k++) {
         const Jv *key = &keys->items[k], *fr = jv_get(key, "frame"), *arr = jv_get(key, field);
-        if (!fr || fr->type != JV_NUMBER || fr->num < 0 || fr->num != floor(fr->num))
+        if (!fr || fr->type != JV_NUMBER || fr->num < 0 || fr->num > 1e12 || fr->num != floor(fr->num))
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: \"frame\" must be a frame number",
                             m->path, idx, k);
         if (!arr || arr->type != JV_ARRAY)
@@ -107,8 +107,9 @@ static int parse_shape(RsMask *m, const Jv *js, int idx, Shape *sh)
         if (!sh->keys[k].v)
             return RS_ENOMEM;
         for (int i = 0; i < want; i++) {
-            if (arr->items[i].type != JV_NUMBER)
-                return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d].%s[%d] is not a number",
+            /* Coordinates beyond a million pixels are typing errors, and would overflow the rasteriser. */
+            if (arr->items[i].type != JV_NUMBER || fabs(arr->items[i].num) > 1e6)
+                return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d].%s[%d] is not a number within +-1e6",
                                 m->path, idx, k, field, i);
             sh->keys[k].v[i] = arr->items[i].num;
         }
