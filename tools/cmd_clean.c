@@ -94,6 +94,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "from_other_frames", st.from_time);
         rs_json_int(&j, "carried", st.carried);
         rs_json_int(&j, "synthesised", st.synthesised);
+        rs_json_int(&j, "unfilled", st.unfilled);
         rs_json_int(&j, "dust_pixels", st.dust);
         rs_json_double(&j, "seconds", secs);
         rs_json_end_object(&j);
@@ -105,6 +106,9 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
                "(%.1f s)\n", job.output, (long long)st.masked, st.from_time * m, st.carried * m,
                st.synthesised * m, secs);
+        if (st.unfilled)
+            printf("%lld masked pixels left as they were: their frames are masked whole\n",
+                   (long long)st.unfilled);
         if (job.dust)
             printf("dust: %lld defect pixels found and repaired\n", (long long)st.dust);
         printf("%s.manifest.json\n", job.output);

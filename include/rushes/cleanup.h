@@ -93,6 +93,7 @@ typedef struct RsCleanStats {
     int64_t from_time;      /* of those, filled from other frames */
     int64_t carried;        /* carried along from the previous frame's fill */
     int64_t synthesised;    /* synthesised from the same frame */
+    int64_t unfilled;       /* left as they were: a frame masked whole, nothing to carry */
     int64_t dust;           /* defect pixels found by the dust pass (before growing) */
 } RsCleanStats;
 

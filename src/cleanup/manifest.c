@@ -128,6 +128,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "from_other_frames", mi->stats->from_time);
     rs_json_int(&j, "carried", mi->stats->carried);
     rs_json_int(&j, "synthesised", mi->stats->synthesised);
+    rs_json_int(&j, "unfilled", mi->stats->unfilled);
     rs_json_int(&j, "dust_pixels", mi->stats->dust);
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "output");

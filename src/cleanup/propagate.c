@@ -233,12 +233,15 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
             }
         if (!nsynth)
             continue;
-        if (!p && stats)
-            stats->synthesised += nsynth;
         for (size_t i = 0; i < (size_t)w * h; i++)
             ok[i] = !bad[i];
         int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
         ret = rs_synth_fill(d, s, w, h, hole, ok, ps < 3 ? 3 : ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+        if (ret >= 0 && !p && stats) {
+            stats->synthesised += nsynth - ret;
+            stats->unfilled += ret;
+        }
+        ret = ret < 0 ? ret : 0;
     }
     free(hole);
     free(val);

@@ -153,5 +153,10 @@ int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, con
     }
     free(off);
     free(front);
-    return 0;
+    /* Only a hole with no known pixel at all is left: nothing to grow from. */
+    int left = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+            left += hole[(size_t)y * w + x] != 0;
+    return left;
 }

@@ -12,7 +12,8 @@
  * PatchMatch-style search (the offsets of filled neighbours, then random
  * samples at shrinking radii). A source centre must be a pixel where src_ok
  * is set. hole is cleared as pixels are filled. seed makes the search
- * reproducible. Returns 0 or RS_ENOMEM.
+ * reproducible. Returns the number of pixels left unfilled (only when the
+ * picture holds no known pixel at all) or RS_ENOMEM.
  */
 int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, const uint8_t *src_ok,
                   int patch, uint32_t seed);

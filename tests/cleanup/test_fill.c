@@ -141,6 +141,21 @@ static void test_threads(void)
     RS_CHECK(!memcmp(a.y, b.y, sizeof(a.y)) && !memcmp(a.u, b.u, sizeof(a.u)) && !memcmp(a.v, b.v, sizeof(a.v)));
 }
 
+/* Masked whole with nothing to carry from: left as it was, and said so. */
+static void test_whole_frame(void)
+{
+    static Shot s, before;
+    make_shot(&s, 0, 40, 0);
+    memset(s.mask, 1, sizeof(s.mask));
+    before = s;
+    RsCleanStats st;
+    RS_CHECK_EQ_INT(rs_clean_frames(s.f, N, W, H, 1, 1, NULL, &st), 0);
+    RS_CHECK_EQ_INT(st.unfilled, W * H);
+    RS_CHECK_EQ_INT(st.synthesised, 0);
+    RS_CHECK_EQ_INT(st.carried, W * H * (N - 1));
+    RS_CHECK(!memcmp(s.y[0], before.y[0], sizeof(s.y[0])));
+}
+
 static void test_errors(void)
 {
     static Shot s;
@@ -159,6 +174,7 @@ int main(void)
     RS_RUN(test_moving_object);
     RS_RUN(test_still_object);
     RS_RUN(test_threads);
+    RS_RUN(test_whole_frame);
     RS_RUN(test_errors);
     return rs_test_end();
 }
