@@ -83,5 +83,6 @@ extern const RsVerb cli_verb_audit;
 extern const RsVerb cli_verb_verify;
 extern const RsVerb cli_verb_key;
 extern const RsVerb cli_verb_shots;
+extern const RsVerb cli_verb_clean;
 
 #endif

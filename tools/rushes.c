@@ -29,6 +29,7 @@ static const RsVerb *const verbs[] = {
     &cli_verb_audit,
     &cli_verb_verify,
     &cli_verb_key,
+    &cli_verb_clean,
     NULL
 };
 

@@ -31,6 +31,10 @@ typedef struct RsEncoderSettings {
                                   * x264 output (which records its thread count) is the
                                   * same on every machine */
     int bitexact;                /* leave library versions and dates out of the file (default 1) */
+    /* 1: rs_encoder_write_video() is given 4:4:4 planes (chroma at full
+     * size) instead of 4:2:0; ffv1 then stores them as yuv444p, unchanged,
+     * and the other codecs convert as they do from 4:2:0. Default 0. */
+    int chroma_444;
 
     /* Tags, each NULL or "" for none. */
     const char *start_timecode;  /* "HH:MM:SS:FF", ';' before FF for drop frame */
@@ -66,7 +70,8 @@ RS_API int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSet
 
 /*
  * Append one frame: planes[0] is Y at width x height, planes[1] and [2] are
- * Cb and Cr at half width and half height (4:2:0, limited range, BT.709),
+ * Cb and Cr at half width and half height (4:2:0, limited range, BT.709;
+ * full width and height with chroma_444),
  * with strides[i] bytes between rows. The data is copied (and converted when
  * the codec needs another pixel format) before returning. Frames are timed
  * at the settings' frame rate from 0. Errors: RS_EINVAL (no video stream),

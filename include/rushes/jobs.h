@@ -135,4 +135,28 @@ RS_API int rs_project_summary(RsCatalog *c, RsProjectSummary **out);
 RS_API char *rs_project_summary_json(const RsProjectSummary *s);
 RS_API void rs_project_summary_free(RsProjectSummary **s);
 
+/* ---- clean-up on project footage ---- */
+
+struct RsCleanJob;
+struct RsCleanStats;
+
+/*
+ * The clip of the project whose media is path (after realpath), 0 when path
+ * is not project footage; *clip_id is set either way. RS_ENOENT when path does
+ * not exist.
+ */
+RS_API int rs_project_clip_by_path(RsCatalog *c, const char *path, int64_t *clip_id);
+
+/*
+ * rs_clean_file() under the project's rules, when job->input is one of its
+ * clips: the actor's role and every subject's consent for "cleanup" are
+ * checked before a frame is read (RS_EDENIED with the reason otherwise), the
+ * run is audited (the clip by hash in, the render by hash out, the consent
+ * records relied on), and the render gets a signed manifest sidecar
+ * (OUT.rushes-manifest.json) besides the clean-up's own OUT.manifest.json.
+ * A file that is not project footage is refused: clean it outside a project.
+ */
+RS_API int rs_clean_project_file(RsCatalog *c, const RsActor *actor, const struct RsCleanJob *job,
+                                 struct RsCleanStats *stats);
+
 #endif /* RUSHES_JOBS_H */

@@ -38,6 +38,7 @@ struct RsEncoder {
     int header_written;
     int error;                   /* first error met; close returns it */
     char errmsg[512];            /* and its message, restored by close */
+    enum AVPixelFormat in_fmt;   /* what rs_encoder_write_video() is given */
 };
 
 void rs_encoder_default_settings(RsEncoderSettings *s)
@@ -74,8 +75,10 @@ static int set_tag(AVDictionary **d, const char *key, const char *value)
     return av_dict_set(d, key, value, 0);
 }
 
-static enum AVPixelFormat video_pix_fmt(const char *codec, int prores_profile)
+static enum AVPixelFormat video_pix_fmt(const char *codec, int prores_profile, int chroma_444)
 {
+    if (!strcmp(codec, "ffv1") && chroma_444)
+        return AV_PIX_FMT_YUV444P;
     if (!strncmp(codec, "prores", 6))
         return prores_profile >= 4 ? AV_PIX_FMT_YUV444P10LE : AV_PIX_FMT_YUV422P10LE;
     if (!strcmp(codec, "dnxhd"))
@@ -115,7 +118,8 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     c->time_base = av_inv_q(rate);
     c->framerate = rate;
     c->sample_aspect_ratio = (AVRational){ 1, 1 };
-    c->pix_fmt = video_pix_fmt(s->video_codec, s->prores_profile);
+    c->pix_fmt = video_pix_fmt(s->video_codec, s->prores_profile, s->chroma_444);
+    e->in_fmt = s->chroma_444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
     c->color_range = AVCOL_RANGE_MPEG;
     c->colorspace = AVCOL_SPC_BT709;
     c->color_primaries = AVCOL_PRI_BT709;
@@ -182,8 +186,8 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     if (ret < 0)
         return av_fail(e, ret, "video frame");
     zero_frame(e->vframe);
-    if (c->pix_fmt != AV_PIX_FMT_YUV420P) {
-        e->sws = sws_getContext(c->width, c->height, AV_PIX_FMT_YUV420P, c->width, c->height,
+    if (c->pix_fmt != e->in_fmt) {
+        e->sws = sws_getContext(c->width, c->height, e->in_fmt, c->width, c->height,
                                 c->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
                                 NULL, NULL, NULL);
         if (!e->sws)
@@ -394,7 +398,8 @@ int rs_encoder_write_video(RsEncoder *e, const uint8_t *const planes[3], const p
         sws_scale(e->sws, src, src_stride, 0, f->height, f->data, f->linesize);
     } else {
         for (int p = 0; p < 3; p++) {
-            int w = p ? f->width / 2 : f->width, h = p ? f->height / 2 : f->height;
+            const int sub = p && e->in_fmt == AV_PIX_FMT_YUV420P;
+            int w = sub ? f->width / 2 : f->width, h = sub ? f->height / 2 : f->height;
             for (int y = 0; y < h; y++)
                 memcpy(f->data[p] + (ptrdiff_t)y * f->linesize[p], planes[p] + y * strides[p], w);
         }

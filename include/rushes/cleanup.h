@@ -1,0 +1,164 @@
+/*
+ * rushes: removing what should not be in a shot (a boom, a reflection,
+ * tracking markers, a wire, a sign) with the shot's own pixels only.
+ *
+ * Every filled pixel comes from the same shot: from another frame where the
+ * background shows, carried along the optical flow (include/rushes/flow.h),
+ * or, where no frame shows it, from another part of the same frame
+ * (PatchMatch-style patch search). Every pixel outside the mask keeps its
+ * decoded value exactly; chroma samples count as masked when any luma pixel
+ * they cover is masked.
+ *
+ * Threading: an RsMask is used by one thread at a time; the clean functions
+ * keep no global state and may run concurrently on distinct data.
+ */
+#ifndef RUSHES_CLEANUP_H
+#define RUSHES_CLEANUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/* ---- Masks ------------------------------------------------------------ */
+
+typedef struct RsMask RsMask;
+
+/*
+ * Open a mask for a width x height picture. path is one of:
+ *  - a JSON file (name ending in ".json") of shapes keyed on frames
+ *    (doc/cleanup.md): rectangles, ellipses and polygons whose numbers are
+ *    interpolated linearly between keys and held before the first and
+ *    after the last;
+ *  - one PNG (or any picture rushes decodes): the same mask on every frame;
+ *  - a folder or printf pattern of numbered pictures: one mask per frame,
+ *    its first file for frame 0.
+ * A picture's pixel is masked when its luma is 128 or more (white on black).
+ * On success *out is owned by the caller (rs_mask_close). Errors name the
+ * file and the field or byte at fault: RS_EINVAL (malformed JSON, unknown
+ * shape, keys out of order, polygons whose keys differ in vertex count, a
+ * picture of another size), RS_ENOENT, RS_EMEDIA, RS_ENOMEM.
+ */
+RS_API int rs_mask_open(RsMask **out, const char *path, int width, int height);
+
+/*
+ * Write the mask of frame (0-based) into out: width x height bytes with
+ * stride bytes between rows, 1 masked, 0 kept. Picture sequences are read
+ * forwards: frames must be asked in increasing order (a JSON mask accepts
+ * any order). Errors: RS_EINVAL (a frame before the last one asked of a
+ * sequence), RS_EMEDIA (the sequence ended before frame, naming it).
+ */
+RS_API int rs_mask_render(RsMask *m, int64_t frame, uint8_t *out, ptrdiff_t stride);
+
+/* Close and set *m to NULL; NULL is a no-op. */
+RS_API void rs_mask_close(RsMask **m);
+
+/* ---- Filling frames in memory --------------------------------------- */
+
+typedef struct RsCleanSettings {
+    /* How many frames away a background pixel is looked for, in each
+     * direction (default 60). */
+    int max_distance;
+    /* Pixels within this distance of the mask are not used as a source in
+     * other frames (soft edges and shadows of the object), default 2. */
+    int grow;
+    /* Side of the patches of the spatial synthesis, odd, 3..15 (default 7). */
+    int patch_size;
+    /* Flow settings: see rs_flow_default_settings(). */
+    int flow_patch_size, flow_patch_stride, flow_iterations, flow_finest_level;
+    /* 1 (default): the difference between the frame and the propagated
+     * background just outside the mask (an exposure change, a slight
+     * misalignment) is spread over the fill from its edge, so the fill meets
+     * its surroundings without a seam. Only masked pixels change. */
+    int seam;
+    /* Threads computing the flow fields and the searches along them, 0
+     * (default) = one per core, at most 16. The result does not depend on it. */
+    int threads;
+    /* Seed of the random patch search, so the output is reproducible. */
+    uint32_t seed;
+} RsCleanSettings;
+
+RS_API void rs_clean_default_settings(RsCleanSettings *s);
+
+/* One frame of planar 8-bit YUV in memory, changed in place. */
+typedef struct RsCleanFrame {
+    uint8_t *plane[3];
+    ptrdiff_t stride[3];
+    const uint8_t *mask;    /* width x height luma mask, 1 = fill */
+    ptrdiff_t mask_stride;
+} RsCleanFrame;
+
+typedef struct RsCleanStats {
+    int64_t masked;         /* luma pixels in the masks, all frames */
+    int64_t from_time;      /* of those, filled from other frames */
+    int64_t carried;        /* carried along from the previous frame's fill */
+    int64_t synthesised;    /* synthesised from the same frame */
+    int64_t unfilled;       /* left as they were: a frame masked whole, nothing to carry */
+    int64_t dust;           /* defect pixels found by the dust pass (before growing) */
+} RsCleanStats;
+
+/*
+ * Fill the masked pixels of n frames of one shot, in place. Every frame is
+ * width x height with chroma planes subsampled by log2_chroma_w/h (0 or 1).
+ * Pixels outside the masks are never written. stats may be NULL.
+ * Returns 0, RS_EINVAL (bad sizes or settings, naming them) or RS_ENOMEM
+ * (a failure on a worker thread is returned with a generic message).
+ */
+RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2_chroma_w,
+                           int log2_chroma_h, const RsCleanSettings *s, RsCleanStats *stats);
+
+/*
+ * Find one-frame defects (dust, sparkle, a hair for one frame): luma pixels
+ * that differ from both motion-compensated neighbours by more than
+ * threshold (8-bit levels; 24 is a good start), in the same direction, while
+ * the two neighbours agree within threshold. Fast motion the flow
+ * follows is explained by the neighbours; a candidate whose 3x3 patch is
+ * found displaced (up to 12 pixels) in either neighbour is motion the flow
+ * missed, not dirt. The first and last frames are
+ * never flagged. masks[t] (width x height, mask_stride) receives 1 on the
+ * defects grown by one pixel, 0 elsewhere: a mask for rs_clean_frames().
+ * found (may be NULL) receives the number of flagged pixels before growing.
+ * Returns 0, RS_EINVAL or RS_ENOMEM.
+ */
+RS_API int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int threshold,
+                          uint8_t *const *masks, ptrdiff_t mask_stride, int64_t *found);
+
+/* ---- The clean job -------------------------------------------------- */
+
+typedef struct RsCleanJob {
+    const char *input;      /* the shot */
+    const char *mask;       /* see rs_mask_open(); may be NULL with dust */
+    const char *output;     /* ".mkv" (FFV1, lossless) or ".mov" (ProRes) */
+    /* "ffv1" (default for .mkv) or "prores" (default for .mov: 422 HQ;
+     * prores_profile 4 gives 4444). ProRes is not lossless: only FFV1 keeps
+     * the pixels outside the mask bit-exact in the file. */
+    const char *codec;
+    int prores_profile;
+    int threads;            /* decoder and encoder threads, 0 = automatic */
+    /* Frames held in memory at once; a longer shot is refused (default 900). */
+    int max_frames;
+    /* Also repair one-frame defects found by rs_dust_detect() with this
+     * threshold (0, the default: no dust pass). */
+    int dust;
+    RsCleanSettings fill;
+    /* Called after each stage with frames done and total, may be NULL. */
+    void (*progress)(void *opaque, int64_t done, int64_t total);
+    void *opaque;
+} RsCleanJob;
+
+RS_API void rs_clean_job_default(RsCleanJob *job);
+
+/*
+ * Decode job->input (8-bit planar YUV 4:2:0, or 4:4:4 as RGB pictures
+ * decode), fill it under the mask, write
+ * job->output keeping size, rate and start timecode, then the manifest
+ * OUTPUT.manifest.json: the input and mask files with their xxh64, the
+ * parameters, the software version, what was filled and the output's
+ * xxh64 (unsigned). stats may be NULL. Errors name the file or frame at
+ * fault: those of the decoder, rs_mask_open/render and the encoder, plus
+ * RS_EUNSUP (another pixel format or bit depth), RS_ERANGE (more frames than
+ * max_frames), RS_EINVAL.
+ */
+RS_API int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats);
+
+#endif /* RUSHES_CLEANUP_H */

@@ -1,0 +1,135 @@
+/*
+ * Dust and sparkle: one-frame defects. A pixel is a defect when it differs
+ * from both motion-compensated neighbours (the previous and the next frame
+ * brought onto it along the flow) by more than the threshold, in the same
+ * direction, while those two neighbours agree with each other (within the
+ * threshold). Real motion that the flow follows is explained by the
+ * neighbours; motion it misses is caught by the displaced-patch check below. The flagged
+ * pixels (grown by one) become the mask of an ordinary fill, which takes
+ * them from the nearest frames where they are clean.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/flow_internal.h"
+#include "rushes/cleanup.h"
+#include "rushes/error.h"
+
+/* Luma of frame o at (x, y) of frame t moved by field f (fw x fh, level lv); -1 outside. */
+static float warp(const RsCleanFrame *fo, int w, int h, const float *f, int fw, int fh, int lv, int x, int y)
+{
+    const float sc = (float)(1 << lv);
+    const float fx = (x + 0.5f) / sc - 0.5f, fy = (y + 0.5f) / sc - 0.5f;
+    const size_t fn = (size_t)fw * fh;
+    float px = x + rs_flow_sample(f, fw, fh, fx, fy) * sc, py = y + rs_flow_sample(f + fn, fw, fh, fx, fy) * sc;
+    if (px < 0 || py < 0 || px > w - 1 || py > h - 1)
+        return -1;
+    int x0 = (int)px, y0 = (int)py, x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
+    float ax = px - x0, ay = py - y0;
+    const uint8_t *d = fo->plane[0];
+    const ptrdiff_t s = fo->stride[0];
+    return (d[y0 * s + x0] * (1 - ax) + d[y0 * s + x1] * ax) * (1 - ay) +
+           (d[y1 * s + x0] * (1 - ax) + d[y1 * s + x1] * ax) * ay;
+}
+
+/*
+ * Motion the flow did not follow (a small fast object) also differs from
+ * both warped neighbours while they agree, just like dirt. The difference:
+ * the object is still there in the neighbour, displaced. So a candidate is
+ * kept only when its 3x3 patch matches nothing within SEARCH pixels of its
+ * warped position in either neighbour (a match: four samples or more within
+ * half the threshold). The rim of a speck, whose patch is mostly background,
+ * may be dropped here; growing the mask by one pixel puts it back.
+ */
+#define SEARCH 12
+
+static int found_nearby(const RsCleanFrame *f, const RsCleanFrame *o, int w, int h, int x, int y, int threshold)
+{
+    const uint8_t *a = f->plane[0], *b = o->plane[0];
+    const ptrdiff_t sa = f->stride[0], sb = o->stride[0];
+    for (int dy = -SEARCH; dy <= SEARCH; dy++)
+        for (int dx = -SEARCH; dx <= SEARCH; dx++) {
+            /* Samples of the 3x3 patch that match: four are enough, so the corner of an
+             * object on a background that moves otherwise is still recognised. */
+            int same = 0;
+            for (int ky = -1; ky <= 1; ky++)
+                for (int kx = -1; kx <= 1; kx++) {
+                    int ax = x + kx, ay = y + ky, bx = ax + dx, by = ay + dy;
+                    if (ax < 0 || ay < 0 || ax >= w || ay >= h || bx < 0 || by < 0 || bx >= w || by >= h)
+                        continue;
+                    same += 2 * abs(a[ay * sa + ax] - b[by * sb + bx]) < threshold;
+                }
+            if (same >= 4)
+                return 1;
+        }
+    return 0;
+}
+
+int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int threshold,
+                   uint8_t *const *masks, ptrdiff_t mask_stride, int64_t *found)
+{
+    if (!frames || !masks || n < 1 || width < 8 || height < 8 || threshold < 1 || threshold > 255)
+        return rs_error(RS_EINVAL, "dust: %d frames of %dx%d, threshold %d (1..255)", n, width, height,
+                        threshold);
+    RsFlowSettings fs;
+    rs_flow_default_settings(&fs);
+    const int lv = rs_flow_level(&fs, width, height), fw = width >> lv, fh = height >> lv;
+    const size_t fn = (size_t)fw * fh;
+    float *fp = malloc(sizeof(float) * fn * 4);
+    uint8_t *hit = malloc((size_t)width * height);
+    if (!fp || !hit) {
+        free(fp);
+        free(hit);
+        return rs_error(RS_ENOMEM, "dust: out of memory for %dx%d", width, height);
+    }
+    float *fnx = fp + 2 * fn;
+    int64_t total = 0;
+    int ret = 0;
+    for (int t = 0; t < n && ret >= 0; t++) {
+        memset(hit, 0, (size_t)width * height);
+        /* The first and last frames have one neighbour: nothing to tell a defect from a change. */
+        if (t > 0 && t < n - 1) {
+            const RsCleanFrame *f = &frames[t];
+            ret = rs_flow_compute_level(f->plane[0], f->stride[0], frames[t - 1].plane[0], frames[t - 1].stride[0],
+                                        width, height, &fs, fp, fp + fn);
+            if (ret >= 0)
+                ret = rs_flow_compute_level(f->plane[0], f->stride[0], frames[t + 1].plane[0],
+                                            frames[t + 1].stride[0], width, height, &fs, fnx, fnx + fn);
+            for (int y = 0; ret >= 0 && y < height; y++)
+                for (int x = 0; x < width; x++) {
+                    float v = f->plane[0][y * f->stride[0] + x];
+                    float p = warp(&frames[t - 1], width, height, fp, fw, fh, lv, x, y);
+                    float q = warp(&frames[t + 1], width, height, fnx, fw, fh, lv, x, y);
+                    if (p < 0 || q < 0)
+                        continue;
+                    float dp = v - p, dq = v - q, pq = p - q;
+                    if (((dp > threshold && dq > threshold) || (dp < -threshold && dq < -threshold)) &&
+                        pq < threshold && pq > -threshold)
+                        hit[(size_t)y * width + x] = 1;
+                }
+            for (int y = 0; ret >= 0 && y < height; y++)
+                for (int x = 0; x < width; x++)
+                    if (hit[(size_t)y * width + x] &&
+                        (found_nearby(f, &frames[t - 1], width, height, x, y, threshold) ||
+                         found_nearby(f, &frames[t + 1], width, height, x, y, threshold)))
+                        hit[(size_t)y * width + x] = 0;
+        }
+        uint8_t *m = masks[t];
+        for (int y = 0; y < height; y++)
+            memset(m + y * mask_stride, 0, width);
+        /* Grow by one pixel: a speck's soft rim is below the threshold but still dirt. */
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                if (hit[(size_t)y * width + x]) {
+                    total++;
+                    for (int yy = y > 0 ? y - 1 : 0; yy <= y + 1 && yy < height; yy++)
+                        for (int xx = x > 0 ? x - 1 : 0; xx <= x + 1 && xx < width; xx++)
+                            m[yy * mask_stride + xx] = 1;
+                }
+    }
+    free(fp);
+    free(hit);
+    if (found)
+        *found = total;
+    return ret;
+}

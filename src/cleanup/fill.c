@@ -1,0 +1,298 @@
+/*
+ * Temporal propagation: the flow of each frame is completed inside its mask
+ * (the background's motion, diffused in from the mask's border), then every
+ * masked pixel follows that flow forwards and backwards until it lands on a
+ * frame where the background shows. The nearer direction weighs more.
+ * Pixels no frame shows are carried from the previous frame's fill, so a
+ * synthesised patch stays put over time, and are synthesised only where
+ * nothing can be carried (see synth.c).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/fill.h"
+#include "cleanup/flow_internal.h"
+#include "cleanup/synth.h"
+#include "rushes/error.h"
+
+void rs_clean_default_settings(RsCleanSettings *s)
+{
+    RsFlowSettings f;
+    rs_flow_default_settings(&f);
+    *s = (RsCleanSettings){
+        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1, .threads = 0,
+        .flow_patch_size = f.patch_size, .flow_patch_stride = f.patch_stride,
+        .flow_iterations = f.iterations, .flow_finest_level = f.finest_level,
+        .seed = 1,
+    };
+}
+
+/*
+ * Complete a field inside hole: rings of neighbour means from the border
+ * inwards (each ring reads only known pixels and the rings before it), then
+ * smoothing passes over the filled pixels. Work is proportional to the hole,
+ * not to its bounding box.
+ */
+int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
+{
+    const size_t n = (size_t)w * h;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += hole[i] == 1;
+    if (!count)
+        return 0;
+    if (count == n) {
+        /* Nothing known: assume a still background. */
+        memset(u, 0, sizeof(float) * n);
+        memset(v, 0, sizeof(float) * n);
+        return 0;
+    }
+    int32_t *order = malloc(sizeof(int32_t) * count);
+    if (!order)
+        return RS_ENOMEM;
+    size_t len = 0;
+    /* 2 marks the ring being filled, 3 a filled pixel. */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            if (hole[i] != 1)
+                continue;
+            int edge = 0;
+            for (int dy = -1; dy <= 1 && !edge; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && hole[(size_t)ny * w + nx] != 1) {
+                        edge = 1;
+                        break;
+                    }
+                }
+            if (edge)
+                order[len++] = (int32_t)i;
+        }
+    for (size_t i = 0; i < len; i++)
+        hole[order[i]] = 2;
+    size_t ring = 0;
+    while (ring < len) {
+        const size_t end = len;
+        for (size_t k = ring; k < end; k++) {
+            const int x = order[k] % w, y = order[k] / w;
+            float su = 0, sv = 0;
+            int cnt = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx < 0 || ny < 0 || nx >= w || ny >= h)
+                        continue;
+                    uint8_t st = hole[(size_t)ny * w + nx];
+                    if (st == 1 || st == 2)
+                        continue;
+                    su += u[(size_t)ny * w + nx];
+                    sv += v[(size_t)ny * w + nx];
+                    cnt++;
+                }
+            u[order[k]] = cnt ? su / cnt : 0;
+            v[order[k]] = cnt ? sv / cnt : 0;
+        }
+        for (size_t k = ring; k < end; k++)
+            hole[order[k]] = 3;
+        for (size_t k = ring; k < end; k++) {
+            const int x = order[k] % w, y = order[k] / w;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && hole[(size_t)ny * w + nx] == 1) {
+                        hole[(size_t)ny * w + nx] = 2;
+                        order[len++] = (int32_t)((size_t)ny * w + nx);
+                    }
+                }
+        }
+        ring = end;
+    }
+    /* Smoothing evens out the rings' streaks; known pixels stay as they are. */
+    for (int it = 0; it < 16; it++)
+        for (size_t k = 0; k < len; k++) {
+            const size_t i = (size_t)order[k];
+            const int x = order[k] % w, y = order[k] / w;
+            float su = 0, sv = 0;
+            int cnt = 0;
+            if (x > 0) { su += u[i - 1]; sv += v[i - 1]; cnt++; }
+            if (x < w - 1) { su += u[i + 1]; sv += v[i + 1]; cnt++; }
+            if (y > 0) { su += u[i - w]; sv += v[i - w]; cnt++; }
+            if (y < h - 1) { su += u[i + w]; sv += v[i + w]; cnt++; }
+            u[i] = su / cnt;
+            v[i] = sv / cnt;
+        }
+    free(order);
+    return 0;
+}
+
+/* Grow the set pixels of m (w x h) by r in each direction: a row pass then a column pass. */
+static int dilate(uint8_t *m, int w, int h, int r)
+{
+    uint8_t *row = malloc(w > h ? w : h);
+    if (!row)
+        return RS_ENOMEM;
+    for (int y = 0; y < h; y++) {
+        uint8_t *p = m + (size_t)y * w;
+        memcpy(row, p, w);
+        for (int x = 0; x < w; x++)
+            if (row[x])
+                memset(p + (x - r < 0 ? 0 : x - r), 1, (x + r >= w ? w - 1 : x + r) - (x - r < 0 ? 0 : x - r) + 1);
+    }
+    for (int x = 0; x < w; x++) {
+        for (int y = 0; y < h; y++)
+            row[y] = m[(size_t)y * w + x];
+        for (int y = 0; y < h; y++)
+            if (row[y])
+                for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < h; yy++)
+                    m[(size_t)yy * w + x] = 1;
+    }
+    free(row);
+    return 0;
+}
+
+typedef struct FlowJobs {
+    RsFillCtx *c;
+    atomic_int next;    /* the next job: frame t = job / 2, direction job % 2 */
+    atomic_int ret;     /* the first error */
+} FlowJobs;
+
+/* One flow field, completed inside the masks. hole is fw x fh bytes of scratch. */
+static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
+{
+    const int w = c->w, h = c->h;
+    const size_t fn = (size_t)c->fw * c->fh;
+    const int o = dir ? t - 1 : t + 1;
+    if (o < 0 || o >= c->n)
+        return 0;
+    float **slot = dir ? &c->bwd[t] : &c->fwd[t];
+    if (!(*slot = malloc(sizeof(float) * fn * 2)))
+        return RS_ENOMEM;
+    int ret = rs_flow_compute_level(c->frames[t].plane[0], c->frames[t].stride[0], c->frames[o].plane[0],
+                                    c->frames[o].stride[0], w, h, &c->fs, *slot, *slot + fn);
+    if (ret < 0)
+        return ret;
+    /* The flow over the object is the object's; the background's comes from around it.
+     * Where the object will be in the other frame, the background has no match either:
+     * a flow sample is a hole when a patch around it reaches a bad pixel of either frame. */
+    memset(hole, 0, fn);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if ((c->bad[t][(size_t)y * w + x] || c->bad[o][(size_t)y * w + x]) &&
+                (x >> c->level) < c->fw && (y >> c->level) < c->fh)
+                hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
+    if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
+        return ret;
+    return rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
+}
+
+/* Fields are independent: each worker takes the next one until none is left or one failed. */
+static void *flow_worker(void *opaque)
+{
+    FlowJobs *j = opaque;
+    uint8_t *hole = malloc((size_t)j->c->fw * j->c->fh);
+    if (!hole) {
+        int zero = 0;
+        atomic_compare_exchange_strong(&j->ret, &zero, RS_ENOMEM);
+        return NULL;
+    }
+    for (;;) {
+        int k = atomic_fetch_add(&j->next, 1);
+        if (k >= 2 * j->c->n || atomic_load(&j->ret) < 0)
+            break;
+        int ret = flow_job(j->c, k / 2, k % 2, hole);
+        if (ret < 0) {
+            int zero = 0;
+            atomic_compare_exchange_strong(&j->ret, &zero, ret);
+        }
+    }
+    free(hole);
+    return NULL;
+}
+
+int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
+                    const RsCleanSettings *s)
+{
+    memset(c, 0, sizeof(*c));
+    c->frames = frames;
+    c->n = n;
+    c->w = w;
+    c->h = h;
+    c->lcw = lcw;
+    c->lch = lch;
+    c->s = *s;
+    RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level };
+    c->fs = fs;
+    c->level = rs_flow_level(&fs, w, h);
+    c->fw = w >> c->level;
+    c->fh = h >> c->level;
+    const size_t ln = (size_t)w * h;
+    const int cw = (w + (1 << lcw) - 1) >> lcw, ch = (h + (1 << lch) - 1) >> lch;
+    c->pw[0] = w; c->ph[0] = h;
+    c->pw[1] = c->pw[2] = cw;
+    c->ph[1] = c->ph[2] = ch;
+    c->fwd = calloc(n, sizeof(float *));
+    c->bwd = calloc(n, sizeof(float *));
+    c->bad = calloc(n, sizeof(uint8_t *));
+    if (!c->fwd || !c->bad || !c->bwd)
+        return RS_ENOMEM;
+    /* bad[t]: per plane, source pixels not to use (the mask grown by s->grow), then the mask itself. */
+    const size_t per = ln + 2 * (size_t)cw * ch;
+    for (int t = 0; t < n; t++) {
+        if (!(c->bad[t] = calloc(2 * per, 1)))
+            return RS_ENOMEM;
+        uint8_t *bad = c->bad[t], *msk = bad + per;
+        const uint8_t *m = frames[t].mask;
+        const ptrdiff_t ms = frames[t].mask_stride;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (m[y * ms + x]) {
+                    msk[(size_t)y * w + x] = bad[(size_t)y * w + x] = 1;
+                    msk[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                }
+        if (dilate(bad, w, h, s->grow) < 0)
+            return RS_ENOMEM;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (bad[(size_t)y * w + x])
+                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+        memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
+        memcpy(msk + ln + (size_t)cw * ch, msk + ln, (size_t)cw * ch);
+    }
+    /* Settings are checked here, where the error message reaches the caller's thread. */
+    int ret = rs_flow_check(&c->fs, w, h);
+    if (ret < 0)
+        return ret;
+    FlowJobs jobs = { .c = c };
+    atomic_init(&jobs.next, 0);
+    atomic_init(&jobs.ret, 0);
+    int nt = s->threads > 0 ? s->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > 2 * n ? 2 * n : nt;
+    pthread_t th[16];
+    int started = 0;
+    for (int i = 1; i < nt; i++, started++)
+        if (pthread_create(&th[i], NULL, flow_worker, &jobs))
+            break;
+    flow_worker(&jobs);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    ret = atomic_load(&jobs.ret);
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for the flow of %d frames", n) : ret;
+}
+
+void rs_fill_free(RsFillCtx *c)
+{
+    for (int t = 0; t < c->n; t++) {
+        if (c->fwd) free(c->fwd[t]);
+        if (c->bwd) free(c->bwd[t]);
+        if (c->bad) free(c->bad[t]);
+    }
+    free(c->fwd);
+    free(c->bwd);
+    free(c->bad);
+    memset(c, 0, sizeof(*c));
+}

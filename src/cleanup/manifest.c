@@ -1,0 +1,168 @@
+/*
+ * OUTPUT.manifest.json: a record of a clean that a reviewer (and later a
+ * signature, see the trust work) can check: every input with its hash, the
+ * parameters, the software version and the output's hash. It is unsigned.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cleanup/manifest.h"
+#include "core/json.h"
+#include "rushes/error.h"
+#include "rushes/hash.h"
+
+static int hash_entry(RsJson *j, const char *role, const char *path)
+{
+    char hex[RS_HASH_HEX_MAX];
+    uint64_t size = 0;
+    int ret = rs_hash_file(path, RS_HASH_XXH64, hex, &size);
+    if (ret < 0)
+        return ret;
+    rs_json_begin_object(j, NULL);
+    if (role)
+        rs_json_string(j, "role", role);
+    rs_json_string(j, "path", path);
+    rs_json_int(j, "bytes", (int64_t)size);
+    rs_json_string(j, "xxh64", hex);
+    rs_json_end_object(j);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder (a picture sequence) is listed file by file, sorted, so one changed frame shows. */
+static int hash_path(RsJson *j, const char *role, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        if (strchr(path, '%')) {
+            /* A printf pattern names files the decoder found; record the pattern itself. */
+            rs_json_begin_object(j, NULL);
+            rs_json_string(j, "role", role);
+            rs_json_string(j, "pattern", path);
+            rs_json_end_object(j);
+            return 0;
+        }
+        return hash_entry(j, role, path);
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return rs_error(RS_EIO, "%s: cannot list the mask folder", path);
+    char **names = NULL;
+    int n = 0, cap = 0, ret = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **nn = realloc(names, sizeof(char *) * (cap = cap ? 2 * cap : 64));
+            if (!nn) {
+                ret = RS_ENOMEM;
+                break;
+            }
+            names = nn;
+        }
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        if (!(names[n] = malloc(len))) {
+            ret = RS_ENOMEM;
+            break;
+        }
+        snprintf(names[n++], len, "%s/%s", path, e->d_name);
+    }
+    closedir(d);
+    if (ret >= 0)
+        qsort(names, n, sizeof(char *), cmp_str);
+    for (int i = 0; i < n && ret >= 0; i++)
+        ret = hash_entry(j, role, names[i]);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "%s: out of memory", path) : ret;
+}
+
+int rs_clean_write_manifest(const RsManifestInfo *mi)
+{
+    const RsCleanJob *job = mi->job;
+    const RsCleanSettings *s = &job->fill;
+    RsJson j = { .pretty = 1 };
+    rs_json_begin_object(&j, NULL);
+    rs_json_string(&j, "manifest", "rushes.clean");
+    rs_json_int(&j, "manifest_version", 1);
+    rs_json_begin_object(&j, "software");
+    rs_json_string(&j, "name", "rushes");
+    rs_json_string(&j, "version", rs_version());
+    rs_json_end_object(&j);
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    rs_json_string(&j, "created", when);
+    rs_json_begin_array(&j, "inputs");
+    int ret = hash_path(&j, "source", job->input);
+    if (ret >= 0 && job->mask)
+        ret = hash_path(&j, "mask", job->mask);
+    rs_json_end_array(&j);
+    rs_json_begin_object(&j, "parameters");
+    rs_json_string(&j, "codec", mi->codec);
+    if (!strcmp(mi->codec, "prores"))
+        rs_json_int(&j, "prores_profile", job->prores_profile ? job->prores_profile : 3);
+    rs_json_int(&j, "max_distance", s->max_distance);
+    rs_json_int(&j, "grow", s->grow);
+    rs_json_int(&j, "patch_size", s->patch_size);
+    rs_json_int(&j, "seam", s->seam);
+    rs_json_int(&j, "dust_threshold", job->dust);
+    rs_json_int(&j, "flow_patch_size", s->flow_patch_size);
+    rs_json_int(&j, "flow_patch_stride", s->flow_patch_stride);
+    rs_json_int(&j, "flow_iterations", s->flow_iterations);
+    rs_json_int(&j, "flow_finest_level", s->flow_finest_level);
+    rs_json_int(&j, "seed", s->seed);
+    rs_json_end_object(&j);
+    rs_json_begin_object(&j, "filled");
+    rs_json_int(&j, "masked_pixels", mi->stats->masked);
+    rs_json_int(&j, "from_other_frames", mi->stats->from_time);
+    rs_json_int(&j, "carried", mi->stats->carried);
+    rs_json_int(&j, "synthesised", mi->stats->synthesised);
+    rs_json_int(&j, "unfilled", mi->stats->unfilled);
+    rs_json_int(&j, "dust_pixels", mi->stats->dust);
+    rs_json_end_object(&j);
+    rs_json_begin_object(&j, "output");
+    rs_json_int(&j, "frames", mi->frames);
+    rs_json_int(&j, "width", mi->width);
+    rs_json_int(&j, "height", mi->height);
+    rs_json_rational(&j, "frame_rate", mi->rate.num, mi->rate.den);
+    rs_json_string(&j, "start_timecode", mi->timecode);
+    rs_json_string(&j, "lossless", !strcmp(mi->codec, "ffv1") ? "yes" : "no");
+    rs_json_begin_array(&j, "files");
+    if (ret >= 0)
+        ret = hash_entry(&j, NULL, job->output);
+    rs_json_end_array(&j);
+    rs_json_end_object(&j);
+    /* The trust work signs manifests; until then this says so plainly. */
+    rs_json_null(&j, "signature");
+    rs_json_end_object(&j);
+    char *text = rs_json_take(&j);
+    if (ret < 0 || !text) {
+        free(text);
+        return ret < 0 ? ret : rs_error(RS_ENOMEM, "%s: out of memory for the manifest", job->output);
+    }
+    size_t len = strlen(job->output) + 16;
+    char *path = malloc(len);
+    FILE *f = path ? (snprintf(path, len, "%s.manifest.json", job->output), fopen(path, "w")) : NULL;
+    if (!f) {
+        ret = rs_error(RS_EIO, "%s.manifest.json: cannot create the manifest", job->output);
+    } else {
+        fputs(text, f);
+        fputc('\n', f);
+        if (fclose(f))
+            ret = rs_error(RS_EIO, "%s: write failed", path);
+    }
+    free(path);
+    free(text);
+    return ret;
+}

@@ -1,0 +1,19 @@
+/* The clean job's sidecar: what went in, with which parameters, what came out. */
+#ifndef RS_CLEANUP_MANIFEST_H
+#define RS_CLEANUP_MANIFEST_H
+
+#include "rushes/cleanup.h"
+
+typedef struct RsManifestInfo {
+    const RsCleanJob *job;
+    const char *codec;
+    int frames, width, height;
+    RsRational rate;
+    const char *timecode;
+    const RsCleanStats *stats;
+} RsManifestInfo;
+
+/* Hash the input, the mask and the output (xxh64) and write OUTPUT.manifest.json. */
+int rs_clean_write_manifest(const RsManifestInfo *mi);
+
+#endif

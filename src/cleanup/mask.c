@@ -1,0 +1,340 @@
+/*
+ * Masks: shapes keyed on frames (JSON) or pictures (one, or one per frame).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/jsonread.h"
+#include "rushes/cleanup.h"
+#include "rushes/error.h"
+#include "rushes/media.h"
+
+enum { SHAPE_RECT, SHAPE_ELLIPSE, SHAPE_POLYGON };
+
+typedef struct Key {
+    int64_t frame;
+    double *v;              /* nv numbers */
+} Key;
+
+typedef struct Shape {
+    int type, nv;
+    int nkeys;
+    Key *keys;
+} Shape;
+
+struct RsMask {
+    int w, h;
+    char *path;
+    /* JSON shapes */
+    int nshapes;
+    Shape *shapes;
+    double *scratch;        /* interpolated numbers of one shape */
+    /* pictures */
+    RsDecoder *dec;
+    int single;             /* one picture for every frame */
+    uint8_t *still;         /* the last picture read, thresholded */
+    int64_t next;           /* index of the next picture the decoder gives */
+};
+
+static char *read_text(const char *path, int *ret)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *ret = rs_error(RS_ENOENT, "%s: cannot open the mask file", path);
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap);
+    for (size_t got; b && (got = fread(b + len, 1, cap - len - 1, f)) > 0;) {
+        len += got;
+        if (len + 1 == cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb)
+                free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    if (!b)
+        *ret = rs_error(RS_ENOMEM, "%s: out of memory", path);
+    else
+        b[len] = 0;
+    return b;
+}
+
+static int parse_shape(RsMask *m, const Jv *js, int idx, Shape *sh)
+{
+    const Jv *type = jv_get(js, "type"), *keys = jv_get(js, "keys");
+    static const char *const names[] = { "rect", "ellipse", "polygon" };
+    if (!type || type->type != JV_STRING)
+        return rs_error(RS_EINVAL, "%s: shapes[%d] has no \"type\"", m->path, idx);
+    sh->type = -1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(type->str, names[i]))
+            sh->type = i;
+    if (sh->type < 0)
+        return rs_error(RS_EINVAL, "%s: shapes[%d]: unknown type \"%s\" (rect, ellipse or polygon)",
+                        m->path, idx, type->str);
+    if (!keys || keys->type != JV_ARRAY || !keys->n)
+        return rs_error(RS_EINVAL, "%s: shapes[%d] has no \"keys\" array", m->path, idx);
+    sh->keys = calloc(keys->n, sizeof(Key));
+    if (!sh->keys)
+        return RS_ENOMEM;
+    const char *field = names[sh->type];
+    for (int k = 0; k < keys->n; k++) {
+        const Jv *key = &keys->items[k], *fr = jv_get(key, "frame"), *arr = jv_get(key, field);
+        if (!fr || fr->type != JV_NUMBER || fr->num < 0 || fr->num > 1e12 || fr->num != floor(fr->num))
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: \"frame\" must be a frame number",
+                            m->path, idx, k);
+        if (!arr || arr->type != JV_ARRAY)
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d] has no \"%s\" array", m->path, idx, k, field);
+        int want = sh->type == SHAPE_POLYGON ? arr->n : 4;
+        if (sh->type == SHAPE_POLYGON && (want < 6 || want % 2 || want > 512))
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: a polygon needs x,y pairs of 3 to 256 points",
+                            m->path, idx, k);
+        if (arr->n != want || (k && want != sh->nv))
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: \"%s\" has %d numbers, expected %d",
+                            m->path, idx, k, field, arr->n, k ? sh->nv : want);
+        sh->nv = want;
+        sh->keys[k].frame = (int64_t)fr->num;
+        if (k && sh->keys[k].frame <= sh->keys[k - 1].frame)
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: frame %lld is not after frame %lld",
+                            m->path, idx, k, (long long)sh->keys[k].frame, (long long)sh->keys[k - 1].frame);
+        sh->keys[k].v = malloc(sizeof(double) * want);
+        sh->nkeys = k + 1;
+        if (!sh->keys[k].v)
+            return RS_ENOMEM;
+        for (int i = 0; i < want; i++) {
+            /* Coordinates beyond a million pixels are typing errors, and would overflow the rasteriser. */
+            if (arr->items[i].type != JV_NUMBER || fabs(arr->items[i].num) > 1e6)
+                return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d].%s[%d] is not a number within +-1e6",
+                                m->path, idx, k, field, i);
+            sh->keys[k].v[i] = arr->items[i].num;
+        }
+    }
+    return 0;
+}
+
+static int open_json(RsMask *m)
+{
+    int ret = 0;
+    char *text = read_text(m->path, &ret);
+    if (!text)
+        return ret;
+    Jv root;
+    ret = jv_parse(text, m->path, &root);
+    free(text);
+    if (ret < 0)
+        return ret;
+    const Jv *shapes = jv_get(&root, "shapes");
+    int maxv = 4;
+    if (!shapes || shapes->type != JV_ARRAY) {
+        ret = rs_error(RS_EINVAL, "%s: no \"shapes\" array at the top level", m->path);
+    } else if (!(m->shapes = calloc(shapes->n ? shapes->n : 1, sizeof(Shape)))) {
+        ret = RS_ENOMEM;
+    } else {
+        for (int i = 0; i < shapes->n && ret >= 0; i++) {
+            m->nshapes = i + 1;
+            ret = parse_shape(m, &shapes->items[i], i, &m->shapes[i]);
+            if (m->shapes[i].nv > maxv)
+                maxv = m->shapes[i].nv;
+        }
+    }
+    jv_free(&root);
+    if (ret >= 0 && !(m->scratch = malloc(sizeof(double) * maxv)))
+        ret = RS_ENOMEM;
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "%s: out of memory", m->path) : ret;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcasecmp(s + a - b, suffix);
+}
+
+int rs_mask_open(RsMask **out, const char *path, int width, int height)
+{
+    *out = NULL;
+    if (!path || !*path || width <= 0 || height <= 0)
+        return rs_error(RS_EINVAL, "mask: no path or a bad size %dx%d", width, height);
+    RsMask *m = calloc(1, sizeof(*m));
+    if (!m || !(m->path = strdup(path)) || !(m->still = malloc((size_t)width * height))) {
+        rs_mask_close(&m);
+        return rs_error(RS_ENOMEM, "%s: out of memory", path);
+    }
+    m->w = width;
+    m->h = height;
+    int ret;
+    if (ends_with(path, ".json")) {
+        ret = open_json(m);
+    } else {
+        const RsMediaInfo *info;
+        RsDecoderSettings ds;
+        rs_decoder_default_settings(&ds);
+        ds.threads = 1;
+        ret = rs_decoder_open(&m->dec, path, &ds, &info);
+        if (ret >= 0) {
+            m->single = !info->is_image_sequence;
+            if (!info->nb_video)
+                ret = rs_error(RS_EMEDIA, "%s: the mask has no picture", path);
+            else if (info->video[0].width != width || info->video[0].height != height)
+                ret = rs_error(RS_EINVAL, "%s: the mask is %dx%d, the shot %dx%d", path,
+                               info->video[0].width, info->video[0].height, width, height);
+        }
+    }
+    if (ret < 0)
+        rs_mask_close(&m);
+    *out = m;
+    return ret;
+}
+
+/* Read the next picture of the sequence into m->still. */
+static int read_picture(RsMask *m, int64_t frame)
+{
+    RsMediaEvent ev;
+    int ret;
+    while ((ret = rs_decoder_read(m->dec, &ev)) > 0 && ev.type != RS_EVENT_VIDEO)
+        ;
+    if (ret < 0)
+        return ret;
+    if (!ret)
+        return rs_error(RS_EMEDIA, "%s: no mask picture for frame %lld", m->path, (long long)frame);
+    const RsPlane *y = &ev.video->plane[0];
+    const int shift = ev.video->bit_depth - 8;
+    for (int r = 0; r < m->h; r++)
+        for (int x = 0; x < m->w; x++) {
+            int v = y->bytes_per_sample == 2 ? ((const uint16_t *)(y->data + r * y->stride))[x] >> shift
+                                             : y->data[r * y->stride + x];
+            m->still[(size_t)r * m->w + x] = v >= 128;
+        }
+    m->next++;
+    return 0;
+}
+
+static void fill_rect(const RsMask *m, const double *v, uint8_t *out, ptrdiff_t stride)
+{
+    int x0 = (int)ceil(v[0] - 0.5), y0 = (int)ceil(v[1] - 0.5);
+    int x1 = (int)ceil(v[0] + v[2] - 0.5), y1 = (int)ceil(v[1] + v[3] - 0.5);
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 > m->w) x1 = m->w;
+    if (y1 > m->h) y1 = m->h;
+    for (int y = y0; y < y1; y++)
+        if (x1 > x0)
+            memset(out + y * stride + x0, 1, x1 - x0);
+}
+
+static void fill_ellipse(const RsMask *m, const double *v, uint8_t *out, ptrdiff_t stride)
+{
+    const double rx = fabs(v[2]), ry = fabs(v[3]);
+    if (rx <= 0 || ry <= 0)
+        return;
+    for (int y = 0; y < m->h; y++) {
+        double dy = (y + 0.5 - v[1]) / ry;
+        if (dy * dy > 1)
+            continue;
+        double half = rx * sqrt(1 - dy * dy);
+        for (int x = (int)fmax(0, floor(v[0] - half)); x < m->w && x <= v[0] + half; x++) {
+            double dx = (x + 0.5 - v[0]) / rx;
+            if (dx * dx + dy * dy <= 1)
+                out[y * stride + x] = 1;
+        }
+    }
+}
+
+/* Even-odd rule on pixel centres, one scanline at a time. */
+static void fill_polygon(const RsMask *m, const double *v, int nv, uint8_t *out, ptrdiff_t stride)
+{
+    const int np = nv / 2;
+    double xs[256];
+    for (int y = 0; y < m->h; y++) {
+        const double cy = y + 0.5;
+        int n = 0;
+        for (int i = 0; i < np && n < 256; i++) {
+            double ax = v[2 * i], ay = v[2 * i + 1];
+            double bx = v[2 * ((i + 1) % np)], by = v[2 * ((i + 1) % np) + 1];
+            if ((ay <= cy && by > cy) || (by <= cy && ay > cy))
+                xs[n++] = ax + (cy - ay) * (bx - ax) / (by - ay);
+        }
+        for (int i = 1; i < n; i++)
+            for (int j = i; j > 0 && xs[j - 1] > xs[j]; j--) {
+                double t = xs[j];
+                xs[j] = xs[j - 1];
+                xs[j - 1] = t;
+            }
+        for (int i = 0; i + 1 < n; i += 2)
+            for (int x = (int)fmax(0, ceil(xs[i] - 0.5)); x < m->w && x + 0.5 < xs[i + 1]; x++)
+                out[y * stride + x] = 1;
+    }
+}
+
+int rs_mask_render(RsMask *m, int64_t frame, uint8_t *out, ptrdiff_t stride)
+{
+    if (frame < 0)
+        return rs_error(RS_EINVAL, "%s: frame %lld", m->path, (long long)frame);
+    if (m->dec) {
+        if (m->single) {
+            if (!m->next) {
+                int ret = read_picture(m, frame);
+                if (ret < 0)
+                    return ret;
+            }
+        } else {
+            if (frame < m->next - 1)
+                return rs_error(RS_EINVAL, "%s: frame %lld asked after frame %lld", m->path,
+                                (long long)frame, (long long)m->next - 1);
+            while (m->next <= frame) {
+                int ret = read_picture(m, m->next);
+                if (ret < 0)
+                    return ret;
+            }
+        }
+        for (int y = 0; y < m->h; y++)
+            memcpy(out + y * stride, m->still + (size_t)y * m->w, m->w);
+        return 0;
+    }
+    for (int y = 0; y < m->h; y++)
+        memset(out + y * stride, 0, m->w);
+    for (int i = 0; i < m->nshapes; i++) {
+        const Shape *sh = &m->shapes[i];
+        int k = 0;
+        while (k + 1 < sh->nkeys && sh->keys[k + 1].frame <= frame)
+            k++;
+        const double *v = sh->keys[k].v;
+        if (k + 1 < sh->nkeys && frame > sh->keys[k].frame) {
+            const Key *a = &sh->keys[k], *b = &sh->keys[k + 1];
+            double t = (double)(frame - a->frame) / (double)(b->frame - a->frame);
+            for (int j = 0; j < sh->nv; j++)
+                m->scratch[j] = a->v[j] + t * (b->v[j] - a->v[j]);
+            v = m->scratch;
+        }
+        if (sh->type == SHAPE_RECT)
+            fill_rect(m, v, out, stride);
+        else if (sh->type == SHAPE_ELLIPSE)
+            fill_ellipse(m, v, out, stride);
+        else
+            fill_polygon(m, v, sh->nv, out, stride);
+    }
+    return 0;
+}
+
+void rs_mask_close(RsMask **pm)
+{
+    RsMask *m = *pm;
+    if (!m)
+        return;
+    for (int i = 0; i < m->nshapes; i++) {
+        for (int k = 0; k < m->shapes[i].nkeys; k++)
+            free(m->shapes[i].keys[k].v);
+        free(m->shapes[i].keys);
+    }
+    free(m->shapes);
+    free(m->scratch);
+    rs_decoder_close(&m->dec);
+    free(m->still);
+    free(m->path);
+    free(m);
+    *pm = NULL;
+}

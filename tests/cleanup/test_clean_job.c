@@ -1,0 +1,198 @@
+/*
+ * The clean job end to end on a generated H.264 shot: the FFV1 output keeps
+ * every decoded pixel outside the mask bit-identical, changes the pixels
+ * under it, keeps size, rate and timecode, and the manifest carries the
+ * xxh64 of the input, the mask and the output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../rs_test.h"
+#include "cleanup_fixtures.h"
+#include "rushes/cleanup.h"
+#include "rushes/encode.h"
+#include "rushes/error.h"
+#include "rushes/hash.h"
+#include "rushes/media.h"
+
+#define W 96
+#define H 64
+#define N 8
+
+static char src[256], out[256], mask[256], manifest[300];
+
+static void make_source(void)
+{
+    static uint8_t y[W * H], u[W * H / 4], v[W * H / 4];
+    RsEncoderSettings s;
+    rs_encoder_default_settings(&s);
+    s.video_codec = "libx264";
+    s.width = W;
+    s.height = H;
+    s.frame_rate = (RsRational){ 25, 1 };
+    s.start_timecode = "01:02:03:04";
+    RsEncoder *e;
+    RS_CHECK_EQ_INT(rs_encoder_open(&e, src, &s), 0);
+    for (int t = 0; t < N; t++) {
+        for (int r = 0; r < H; r++)
+            for (int x = 0; x < W; x++) {
+                int obj = x >= 10 + 6 * t && x < 26 + 6 * t && r >= 20 && r < 36;
+                y[r * W + x] = obj ? 20 : fx_clip(fx_texture(x - 2.0 * t, r));
+            }
+        for (int i = 0; i < W * H / 4; i++)
+            u[i] = v[i] = (uint8_t)(110 + (i % 7));
+        const uint8_t *planes[3] = { y, u, v };
+        const ptrdiff_t strides[3] = { W, W / 2, W / 2 };
+        RS_CHECK_EQ_INT(rs_encoder_write_video(e, planes, strides), 0);
+    }
+    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+    FILE *f = fopen(mask, "w");
+    fputs("{ \"shapes\": [ { \"type\": \"rect\", \"keys\": [ { \"frame\": 0, \"rect\": [8, 18, 20, 20] },"
+          " { \"frame\": 7, \"rect\": [50, 18, 20, 20] } ] } ] }", f);
+    fclose(f);
+}
+
+/* Decode all frames of path: Y, Cb, Cr of N frames back to back. */
+static uint8_t *decode_all(const char *path, const RsMediaInfo **info_copy, char tc[16], RsRational *rate)
+{
+    RsDecoder *d;
+    const RsMediaInfo *info;
+    uint8_t *buf = calloc(N, W * H * 3 / 2);
+    if (rs_decoder_open(&d, path, NULL, &info) < 0)
+        return buf;
+    snprintf(tc, 16, "%s", info->start_timecode);
+    *rate = info->video[0].frame_rate;
+    (void)info_copy;
+    RsMediaEvent ev;
+    int t = 0;
+    while (rs_decoder_read(d, &ev) > 0 && t < N) {
+        if (ev.type != RS_EVENT_VIDEO)
+            continue;
+        uint8_t *f = buf + (size_t)t++ * W * H * 3 / 2;
+        for (int p = 0; p < 3; p++) {
+            int pw = p ? W / 2 : W, ph = p ? H / 2 : H;
+            uint8_t *dst = f + (p ? W * H + (p - 1) * W * H / 4 : 0);
+            for (int r = 0; r < ph; r++)
+                memcpy(dst + r * pw, ev.video->plane[p].data + r * ev.video->plane[p].stride, pw);
+        }
+    }
+    RS_CHECK_EQ_INT(t, N);
+    rs_decoder_close(&d);
+    return buf;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *b = calloc(1, 1 << 16);
+    fread(b, 1, (1 << 16) - 1, f);
+    fclose(f);
+    return b;
+}
+
+static void test_job(void)
+{
+    make_source();
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = src;
+    job.mask = mask;
+    job.output = out;
+    RsCleanStats st;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, &st), 0);
+    RS_CHECK(st.masked == 20 * 20 * N);
+    char tca[16], tcb[16];
+    RsRational ra, rb;
+    uint8_t *a = decode_all(src, NULL, tca, &ra), *b = decode_all(out, NULL, tcb, &rb);
+    RS_CHECK_EQ_STR(tcb, "01:02:03:04");
+    RS_CHECK(rb.num == 25 && rb.den == 1);
+    RsMask *m;
+    static uint8_t mk[W * H];
+    RS_CHECK_EQ_INT(rs_mask_open(&m, mask, W, H), 0);
+    long outside_diff = 0, inside_diff = 0;
+    double err = 0;
+    for (int t = 0; t < N && m; t++) {
+        RS_CHECK_EQ_INT(rs_mask_render(m, t, mk, W), 0);
+        const uint8_t *fa = a + (size_t)t * W * H * 3 / 2, *fb = b + (size_t)t * W * H * 3 / 2;
+        for (int i = 0; i < W * H; i++) {
+            if (!mk[i])
+                outside_diff += fa[i] != fb[i];
+            else {
+                inside_diff += fa[i] != fb[i];
+                err += abs(fb[i] - fx_clip(fx_texture(i % W - 2.0 * t, i / W)));
+            }
+        }
+        for (int p = 1; p < 3; p++)
+            for (int r = 0; r < H / 2; r++)
+                for (int x = 0; x < W / 2; x++) {
+                    int cov = mk[2 * r * W + 2 * x] | mk[2 * r * W + 2 * x + 1] | mk[(2 * r + 1) * W + 2 * x] |
+                              mk[(2 * r + 1) * W + 2 * x + 1];
+                    size_t i = W * H + (size_t)(p - 1) * W * H / 4 + (size_t)r * W / 2 + x;
+                    if (!cov)
+                        outside_diff += fa[i] != fb[i];
+                }
+    }
+    rs_mask_close(&m);
+    err /= 20 * 20 * N;
+    printf("outside the mask: %ld samples differ; inside: %ld of %d changed, mean error %.2f against the "
+           "background\n", outside_diff, inside_diff, 20 * 20 * N, err);
+    fflush(stdout);
+    RS_CHECK_EQ_INT(outside_diff, 0);
+    RS_CHECK(inside_diff > 20 * 20 * N / 4);
+    /* The object was 20 on a background around 128: its removal brings the error near the codec's. */
+    RS_CHECK(err < 6);
+    free(a);
+    free(b);
+    /* The manifest names the three files with their hashes. */
+    char *text = read_all(manifest);
+    char hex[RS_HASH_HEX_MAX];
+    RS_CHECK(text != NULL);
+    RS_CHECK_EQ_INT(rs_hash_file(src, RS_HASH_XXH64, hex, NULL), 0);
+    RS_CHECK_CONTAINS(text, hex);
+    RS_CHECK_EQ_INT(rs_hash_file(mask, RS_HASH_XXH64, hex, NULL), 0);
+    RS_CHECK_CONTAINS(text, hex);
+    RS_CHECK_EQ_INT(rs_hash_file(out, RS_HASH_XXH64, hex, NULL), 0);
+    RS_CHECK_CONTAINS(text, hex);
+    RS_CHECK_CONTAINS(text, "\"version\"");
+    RS_CHECK_CONTAINS(text, "\"signature\": null");
+    free(text);
+}
+
+static void test_errors(void)
+{
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = src;
+    job.mask = mask;
+    job.output = "/tmp/x.mp4";
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_EINVAL);
+    RS_CHECK_CONTAINS(rs_error_message(), "/tmp/x.mp4");
+    job.output = out;
+    job.max_frames = 3;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ERANGE);
+    RS_CHECK_CONTAINS(rs_error_message(), "more than 3 frames");
+    job.max_frames = 100;
+    job.mask = "/nonexistent.json";
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ENOENT);
+    RS_CHECK_CONTAINS(rs_error_message(), "/nonexistent.json");
+}
+
+int main(void)
+{
+    int pid = (int)getpid();
+    snprintf(src, sizeof(src), "/tmp/rs_clean_src_%d.mp4", pid);
+    snprintf(out, sizeof(out), "/tmp/rs_clean_out_%d.mkv", pid);
+    snprintf(mask, sizeof(mask), "/tmp/rs_clean_mask_%d.json", pid);
+    snprintf(manifest, sizeof(manifest), "%s.manifest.json", out);
+    RS_RUN(test_job);
+    RS_RUN(test_errors);
+    unlink(src);
+    unlink(out);
+    unlink(mask);
+    unlink(manifest);
+    return rs_test_end();
+}

@@ -1,0 +1,159 @@
+/* rushes clean: remove what should not be in a shot, with the shot's own pixels. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "rushes/jobs.h"
+#include "core/json.h"
+#include "rushes/cleanup.h"
+#include "rushes/error.h"
+
+typedef struct CleanOpts {
+    const char *mask;
+    const char *out;
+    const char *codec;
+    int64_t prores_profile;
+    int64_t max_distance;
+    int64_t grow;
+    int64_t patch;
+    int64_t max_frames;
+    int64_t threads;
+    int64_t seam;
+    int dust;
+    int64_t dust_threshold;
+} CleanOpts;
+
+static const RsOption clean_options[] = {
+    { "mask", "what to remove: shapes.json, one PNG, or a folder of numbered PNGs (white = remove)",
+      RS_OPT_STRING, offsetof(CleanOpts, mask), .metavar = "MASK", .short_name = 'm' },
+    { "out", "output: .mkv (FFV1, lossless) or .mov (ProRes)", RS_OPT_STRING, offsetof(CleanOpts, out),
+      .metavar = "FILE", .short_name = 'o' },
+    { "codec", "output codec (default: ffv1 for .mkv, prores for .mov)", RS_OPT_CHOICE,
+      offsetof(CleanOpts, codec), .choices = "ffv1|prores" },
+    { "prores-profile", "ProRes profile: 3 is 422 HQ, 4 is 4444", RS_OPT_INT,
+      offsetof(CleanOpts, prores_profile), .def.i = 3, .min = 3, .max = 4 },
+    { "max-distance", "frames searched each way for the background", RS_OPT_INT,
+      offsetof(CleanOpts, max_distance), .def.i = 60, .min = 0, .max = 100000 },
+    { "grow", "pixels around the mask not used as a source", RS_OPT_INT, offsetof(CleanOpts, grow),
+      .def.i = 2, .min = 0, .max = 64 },
+    { "patch", "patch side of the spatial synthesis (odd)", RS_OPT_INT, offsetof(CleanOpts, patch),
+      .def.i = 7, .min = 3, .max = 15 },
+    { "dust", "also repair one-frame defects (dust, sparkle) from motion-compensated neighbours", RS_OPT_BOOL,
+      offsetof(CleanOpts, dust) },
+    { "dust-threshold", "luma difference (8-bit levels) from both neighbours that makes a defect", RS_OPT_INT,
+      offsetof(CleanOpts, dust_threshold), .def.i = 24, .min = 1, .max = 255 },
+    { "seam", "1: spread the frame/fill difference at the mask edge over the fill; 0: off", RS_OPT_INT,
+      offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
+    { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
+      .def.i = 900, .min = 1, .max = 1000000 },
+    { "threads", "flow, decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
+      .min = 0, .max = 64 },
+    { NULL }
+};
+
+static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
+{
+    const CleanOpts *opts = o;
+    if ((!opts->mask && !opts->dust) || !opts->out) {
+        fprintf(stderr, "rushes: clean: --out and --mask or --dust are needed\n");
+        return 2;
+    }
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = argv[0];
+    job.mask = opts->mask;
+    job.output = opts->out;
+    job.codec = opts->codec;
+    job.prores_profile = (int)opts->prores_profile;
+    job.threads = (int)opts->threads;
+    job.fill.threads = (int)opts->threads;
+    job.max_frames = (int)opts->max_frames;
+    job.fill.max_distance = (int)opts->max_distance;
+    job.fill.grow = (int)opts->grow;
+    job.fill.patch_size = (int)opts->patch;
+    job.fill.seam = (int)opts->seam;
+    job.dust = opts->dust ? (int)opts->dust_threshold : 0;
+    CliProgress prog;
+    cli_progress_init(&prog, g, "clean");
+    job.progress = cli_progress_update;
+    job.opaque = &prog;
+    RsCleanStats st;
+    double start = cli_now();
+    /*
+     * Footage of a project (the one named by --project, or found from the
+     * working directory) is cleaned under the project's rules: consent and
+     * role first, then an audit entry and a signed manifest. A file of no
+     * project is cleaned as a standalone tool, with an unsigned manifest.
+     */
+    RsCatalog *c = NULL;
+    char dir[4096];
+    int64_t clip_id = 0;
+    int ret = 0;
+    if (g->project || rs_catalog_find(".", dir, sizeof(dir)) >= 0) {
+        if ((ret = cli_open_project(g, &c)) < 0)
+            return rs_error_exit_code(ret);
+        if ((ret = rs_project_clip_by_path(c, job.input, &clip_id)) < 0) {
+            rs_catalog_close(&c);
+            return rs_error_exit_code(cli_fail(ret, "clean"));
+        }
+    }
+    if (clip_id) {
+        RsActor actor;
+        if ((ret = cli_actor(g, c, &actor)) >= 0)
+            ret = rs_clean_project_file(c, &actor, &job, &st);
+        rs_audit_checkpoint(c);
+    } else {
+        ret = rs_clean_file(&job, &st);
+    }
+    rs_catalog_close(&c);
+    cli_progress_end(&prog);
+    if (ret < 0) {
+        cli_fail(ret, "clean");
+        return ret == RS_EINVAL ? 2 : rs_error_exit_code(ret);
+    }
+    double secs = cli_now() - start;
+    if (g->json) {
+        RsJson j = { .pretty = 1 };
+        rs_json_begin_object(&j, NULL);
+        rs_json_string(&j, "input", job.input);
+        rs_json_string(&j, "output", job.output);
+        rs_json_int(&j, "masked_pixels", st.masked);
+        rs_json_int(&j, "from_other_frames", st.from_time);
+        rs_json_int(&j, "carried", st.carried);
+        rs_json_int(&j, "synthesised", st.synthesised);
+        rs_json_int(&j, "unfilled", st.unfilled);
+        rs_json_int(&j, "dust_pixels", st.dust);
+        rs_json_double(&j, "seconds", secs);
+        rs_json_end_object(&j);
+        char *s = rs_json_take(&j);
+        cli_print_json(s);
+        free(s);
+    } else if (!g->quiet) {
+        double m = st.masked ? 100.0 / st.masked : 0;
+        printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
+               "(%.1f s)\n", job.output, (long long)st.masked, st.from_time * m, st.carried * m,
+               st.synthesised * m, secs);
+        if (st.unfilled)
+            printf("%lld masked pixels left as they were: their frames are masked whole\n",
+                   (long long)st.unfilled);
+        if (job.dust)
+            printf("dust: %lld defect pixels found and repaired\n", (long long)st.dust);
+        printf("%s.manifest.json%s\n", job.output, clip_id ? " and a signed " RS_MANIFEST_SUFFIX : "");
+    }
+    return 0;
+}
+
+const RsVerb cli_verb_clean = {
+    .name = "clean",
+    .summary = "remove a boom, a reflection, markers or a sign with the shot's own pixels",
+    .usage = "IN",
+    .description = "Fills the masked pixels of a shot from other frames where the background shows\n"
+                   "(carried along the optical flow), or from the same frame where none does. Pixels\n"
+                   "outside the mask are left exactly as decoded. Writes OUT and OUT.manifest.json\n"
+                   "(inputs and output with their xxh64, parameters, version). See doc/cleanup.md.",
+    .options = clean_options,
+    .options_size = sizeof(CleanOpts),
+    .min_args = 1,
+    .max_args = 1,
+    .run = run_clean,
+};
