@@ -423,7 +423,8 @@ int shots_detect(const ShotFeat *f, int64_t n, const ShotParams *p, ShotBoundary
         if (l.v[i].confidence >= 0)
             l.v[k++] = l.v[i];
     l.n = k;
-    qsort(l.v, (size_t)l.n, sizeof(*l.v), by_start);
+    if (l.n > 1)
+        qsort(l.v, (size_t)l.n, sizeof(*l.v), by_start);
     /* One slow transition can pass the mix test in two pieces; they are one boundary. */
     k = 0;
     for (int i = 0; i < l.n; i++) {
