@@ -179,7 +179,6 @@ static void test_fades(void)
     RS_CHECK_EQ_INT(nb, 1);
     if (nb == 1) {
         RS_CHECK_EQ_STR(shots_type_name(bd[0].type), "fade_out_in");
-        fprintf(stderr, "fade %lld-%lld\n", (long long)bd[0].start, (long long)bd[0].end);
         RS_CHECK(bd[0].start >= 58 && bd[0].start <= 66);
         RS_CHECK(bd[0].end >= 92 && bd[0].end <= 100);
         RS_CHECK_EQ_INT(bd[0].white, 0);
@@ -187,8 +186,24 @@ static void test_fades(void)
     free(bd);
 }
 
+/* One held shot with grain: no boundary, and an empty list (UBSan saw a NULL list sorted once). */
+static void test_none(void)
+{
+    ShotFeat f[50];
+    Pic a;
+    pic_random(&a);
+    for (int i = 0; i < 50; i++)
+        feat(&f[i], &a, i);
+    ShotBoundary *bd = (ShotBoundary *)1;
+    RS_CHECK_EQ_INT(detect(f, 50, &bd), 0);
+    RS_CHECK(bd == NULL);
+    RS_CHECK_EQ_INT(detect(f, 1, &bd), 0);
+    RS_CHECK(bd == NULL);
+}
+
 int main(void)
 {
+    RS_RUN(test_none);
     RS_RUN(test_cut_and_flash);
     RS_RUN(test_dissolve_and_wipe);
     RS_RUN(test_fades);
