@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup/jsonread.h"
+#include "core/json_read.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
 #include "rushes/media.h"
@@ -64,41 +64,41 @@ static char *read_text(const char *path, int *ret)
     return b;
 }
 
-static int parse_shape(RsMask *m, const Jv *js, int idx, Shape *sh)
+static int parse_shape(RsMask *m, const RsJsonValue *js, int idx, Shape *sh)
 {
-    const Jv *type = jv_get(js, "type"), *keys = jv_get(js, "keys");
+    const RsJsonValue *type = rs_json_member(js, "type"), *keys = rs_json_member(js, "keys");
     static const char *const names[] = { "rect", "ellipse", "polygon" };
-    if (!type || type->type != JV_STRING)
+    if (!type || type->type != RS_JSON_STRING)
         return rs_error(RS_EINVAL, "%s: shapes[%d] has no \"type\"", m->path, idx);
     sh->type = -1;
     for (int i = 0; i < 3; i++)
-        if (!strcmp(type->str, names[i]))
+        if (!strcmp(type->string, names[i]))
             sh->type = i;
     if (sh->type < 0)
         return rs_error(RS_EINVAL, "%s: shapes[%d]: unknown type \"%s\" (rect, ellipse or polygon)",
-                        m->path, idx, type->str);
-    if (!keys || keys->type != JV_ARRAY || !keys->n)
+                        m->path, idx, type->string);
+    if (!keys || keys->type != RS_JSON_ARRAY || !keys->count)
         return rs_error(RS_EINVAL, "%s: shapes[%d] has no \"keys\" array", m->path, idx);
-    sh->keys = calloc(keys->n, sizeof(Key));
+    sh->keys = calloc(keys->count, sizeof(Key));
     if (!sh->keys)
         return RS_ENOMEM;
     const char *field = names[sh->type];
-    for (int k = 0; k < keys->n; k++) {
-        const Jv *key = &keys->items[k], *fr = jv_get(key, "frame"), *arr = jv_get(key, field);
-        if (!fr || fr->type != JV_NUMBER || fr->num < 0 || fr->num > 1e12 || fr->num != floor(fr->num))
+    for (int k = 0; k < keys->count; k++) {
+        const RsJsonValue *key = &keys->items[k], *fr = rs_json_member(key, "frame"), *arr = rs_json_member(key, field);
+        if (!fr || fr->type != RS_JSON_NUMBER || fr->number < 0 || fr->number > 1e12 || fr->number != floor(fr->number))
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: \"frame\" must be a frame number",
                             m->path, idx, k);
-        if (!arr || arr->type != JV_ARRAY)
+        if (!arr || arr->type != RS_JSON_ARRAY)
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d] has no \"%s\" array", m->path, idx, k, field);
-        int want = sh->type == SHAPE_POLYGON ? arr->n : 4;
+        int want = sh->type == SHAPE_POLYGON ? arr->count : 4;
         if (sh->type == SHAPE_POLYGON && (want < 6 || want % 2 || want > 512))
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: a polygon needs x,y pairs of 3 to 256 points",
                             m->path, idx, k);
-        if (arr->n != want || (k && want != sh->nv))
+        if (arr->count != want || (k && want != sh->nv))
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: \"%s\" has %d numbers, expected %d",
-                            m->path, idx, k, field, arr->n, k ? sh->nv : want);
+                            m->path, idx, k, field, arr->count, k ? sh->nv : want);
         sh->nv = want;
-        sh->keys[k].frame = (int64_t)fr->num;
+        sh->keys[k].frame = (int64_t)fr->number;
         if (k && sh->keys[k].frame <= sh->keys[k - 1].frame)
             return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: frame %lld is not after frame %lld",
                             m->path, idx, k, (long long)sh->keys[k].frame, (long long)sh->keys[k - 1].frame);
@@ -108,10 +108,10 @@ static int parse_shape(RsMask *m, const Jv *js, int idx, Shape *sh)
             return RS_ENOMEM;
         for (int i = 0; i < want; i++) {
             /* Coordinates beyond a million pixels are typing errors, and would overflow the rasteriser. */
-            if (arr->items[i].type != JV_NUMBER || fabs(arr->items[i].num) > 1e6)
+            if (arr->items[i].type != RS_JSON_NUMBER || fabs(arr->items[i].number) > 1e6)
                 return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d].%s[%d] is not a number within +-1e6",
                                 m->path, idx, k, field, i);
-            sh->keys[k].v[i] = arr->items[i].num;
+            sh->keys[k].v[i] = arr->items[i].number;
         }
     }
     return 0;
@@ -123,26 +123,26 @@ static int open_json(RsMask *m)
     char *text = read_text(m->path, &ret);
     if (!text)
         return ret;
-    Jv root;
-    ret = jv_parse(text, m->path, &root);
+    RsJsonValue *root = NULL;
+    ret = rs_json_parse(m->path, text, strlen(text), &root);
     free(text);
     if (ret < 0)
         return ret;
-    const Jv *shapes = jv_get(&root, "shapes");
+    const RsJsonValue *shapes = rs_json_member(root, "shapes");
     int maxv = 4;
-    if (!shapes || shapes->type != JV_ARRAY) {
+    if (!shapes || shapes->type != RS_JSON_ARRAY) {
         ret = rs_error(RS_EINVAL, "%s: no \"shapes\" array at the top level", m->path);
-    } else if (!(m->shapes = calloc(shapes->n ? shapes->n : 1, sizeof(Shape)))) {
+    } else if (!(m->shapes = calloc(shapes->count ? shapes->count : 1, sizeof(Shape)))) {
         ret = RS_ENOMEM;
     } else {
-        for (int i = 0; i < shapes->n && ret >= 0; i++) {
+        for (int i = 0; i < shapes->count && ret >= 0; i++) {
             m->nshapes = i + 1;
             ret = parse_shape(m, &shapes->items[i], i, &m->shapes[i]);
             if (m->shapes[i].nv > maxv)
                 maxv = m->shapes[i].nv;
         }
     }
-    jv_free(&root);
+    rs_json_value_free(&root);
     if (ret >= 0 && !(m->scratch = malloc(sizeof(double) * maxv)))
         ret = RS_ENOMEM;
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "%s: out of memory", m->path) : ret;
