@@ -85,11 +85,10 @@ static int record_analysis(RsCatalog *c, int64_t clip_id, const char *analyzer, 
     return 0;
 }
 
-int rs_catalog_store_analysis(RsCatalog *c, int64_t clip_id, const RsClipAnalysis *a)
+/* Write one clip's results inside the caller's transaction. */
+static int store_analysis(RsCatalog *c, int64_t clip_id, const RsClipAnalysis *a)
 {
-    int ret = rs_catalog_begin(c);
-    if (ret < 0)
-        return ret;
+    int ret = 0;
     sqlite3_stmt *st;
     char *dj = decode_json(&a->decode);
     if (!dj) {
@@ -125,10 +124,38 @@ int rs_catalog_store_analysis(RsCatalog *c, int64_t clip_id, const RsClipAnalysi
             if ((ret = put_series(c, id, &r->series[k])) < 0)
                 goto fail;
     }
-    return rs_catalog_commit(c);
 fail:
-    rs_catalog_rollback(c);
     return ret;
+}
+
+int rs_catalog_store_analysis(RsCatalog *c, int64_t clip_id, const RsClipAnalysis *a)
+{
+    int ret = rs_catalog_begin(c);
+    if (ret < 0)
+        return ret;
+    if ((ret = store_analysis(c, clip_id, a)) < 0) {
+        rs_catalog_rollback(c);
+        return ret;
+    }
+    return rs_catalog_commit(c);
+}
+
+/*
+ * The results and their audit entry in one transaction: a crash leaves
+ * either both or neither, so the log never misses an analysis that happened.
+ */
+static int store_audited(RsCatalog *c, const RsActor *actor, int64_t clip_id, const RsClipAnalysis *a,
+                         const char *analyzers, const RsConsentDecision *why)
+{
+    int ret = rs_catalog_begin(c);
+    if (ret < 0)
+        return ret;
+    if ((ret = store_analysis(c, clip_id, a)) < 0 ||
+        (ret = rs_job_audit_clip(c, actor, "analysis", clip_id, analyzers, why, "ok")) < 0) {
+        rs_catalog_rollback(c);
+        return ret;
+    }
+    return rs_catalog_commit(c);
 }
 
 typedef struct Todo {
@@ -299,7 +326,7 @@ int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobRepo
         RsClipAnalysis *a = NULL;
         r = rs_engine_analyze(t->path, &es, &a);
         if (r >= 0)
-            r = rs_catalog_store_analysis(c, t->clip_id, a);
+            r = store_audited(c, s->actor, t->clip_id, a, anames, &why);
         if (r < 0 && r != RS_ESTORE) {
             /* Record the failure per analyzer so `rushes ls` shows it; the batch goes on. */
             char msg[1024];
@@ -330,9 +357,9 @@ int rs_analyze_job(RsCatalog *c, const RsAnalyzeJobSettings *s, RsAnalyzeJobRepo
         }
         rs_clip_analysis_free(&a);
         free(opts);
-        if (r != RS_ESTORE) {
+        if (r < 0 && r != RS_ESTORE) {
             char res[600];
-            snprintf(res, sizeof(res), "%s%s", r < 0 ? "failed: " : "ok", r < 0 ? rs_error_message() : "");
+            snprintf(res, sizeof(res), "failed: %s", rs_error_message());
             int ar = rs_job_audit_clip(c, s->actor, "analysis", t->clip_id, anames, &why, res);
             if (ar < 0)
                 r = ar;

@@ -65,6 +65,8 @@ check "the store is consistent after SIGKILL" test "$(sqlite3 "$db" 'PRAGMA inte
 check "no clip has half its results" test "$(sqlite3 "$db" \
   "SELECT count(*) FROM analysis a WHERE a.analyzer = 'stats' AND NOT EXISTS
    (SELECT 1 FROM analysis b WHERE b.clip_id = a.clip_id AND b.analyzer = 'fingerprint')")" -eq 0
+check "every committed analysis is in the audit log, and only those" test "$(sqlite3 "$db" \
+  "SELECT count(*) FROM audit WHERE action = 'analysis' AND result = 'ok'")" -eq "$before"
 expect_exit 0 "the rerun completes" "$RUSHES" -P proj --progress=0 --json analyze
 check "it skipped the committed clips" contains "$TMP/out" "\"clips_skipped\": $before"
 check "and analysed the rest" contains "$TMP/out" "\"clips_analyzed\": $((6 - before))"
