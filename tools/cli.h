@@ -42,6 +42,9 @@ int cli_open_project(const RsGlobal *g, RsCatalog **out);
  */
 int cli_actor(const RsGlobal *g, RsCatalog *c, RsActor *out);
 
+/* Open the project and resolve who acts; on failure the project is closed again (*c NULL). */
+int cli_open_as(const RsGlobal *g, RsCatalog **c, RsActor *me);
+
 /* The user name `rushes init` makes admin: --user, RUSHES_USER, else the OS user. */
 const char *cli_init_user(const RsGlobal *g);
 

@@ -43,6 +43,14 @@ int cli_actor(const RsGlobal *g, RsCatalog *c, RsActor *out)
     return ret < 0 ? cli_fail(ret, NULL) : 0;
 }
 
+int cli_open_as(const RsGlobal *g, RsCatalog **c, RsActor *me)
+{
+    int ret = cli_open_project(g, c);
+    if (ret >= 0 && (ret = cli_actor(g, *c, me)) < 0)
+        rs_catalog_close(c);
+    return ret;
+}
+
 const char *cli_init_user(const RsGlobal *g)
 {
     const char *name = g->user ? g->user : getenv("RUSHES_USER");

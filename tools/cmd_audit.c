@@ -91,11 +91,9 @@ static int run_audit(const RsGlobal *g, void *o, int argc, char **argv)
     const AuditOpts *opts = o;
     RsCatalog *c;
     RsActor me;
-    int ret = cli_open_project(g, &c);
+    int ret = cli_open_as(g, &c, &me);
     if (ret < 0)
         return rs_error_exit_code(ret);
-    if ((ret = cli_actor(g, c, &me)) < 0)
-        goto end;
     if ((ret = rs_trust_require(&me, RS_OP_AUDIT)) < 0) {
         cli_fail(ret, "audit");
         goto end;

@@ -137,11 +137,9 @@ static int run_consent(const RsGlobal *g, void *opts, int argc, char **argv)
     const char *cmd = argv[0];
     RsCatalog *c;
     RsActor me;
-    int ret = cli_open_project(g, &c);
+    int ret = cli_open_as(g, &c, &me);
     if (ret < 0)
         return rs_error_exit_code(ret);
-    if ((ret = cli_actor(g, c, &me)) < 0)
-        goto end;
     if (!strcmp(cmd, "add") && argc == 1) {
         ret = add(g, o, c, &me);
     } else if (!strcmp(cmd, "list") && argc == 1) {

@@ -11,11 +11,9 @@ static int run_key(const RsGlobal *g, void *o, int argc, char **argv)
     RsCatalog *c;
     RsActor me;
     char key_id[17], pub[65];
-    int ret = cli_open_project(g, &c);
+    int ret = cli_open_as(g, &c, &me);
     if (ret < 0)
         return rs_error_exit_code(ret);
-    if ((ret = cli_actor(g, c, &me)) < 0)
-        goto end;
     if (!strcmp(argv[0], "export")) {
         /* The public key alone: what a recipient needs for rushes verify --key. */
         if ((ret = rs_key_active(c, key_id, pub)) < 0)

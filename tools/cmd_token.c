@@ -26,11 +26,9 @@ static int run_token(const RsGlobal *g, void *o, int argc, char **argv)
     const char *cmd = argv[0];
     RsCatalog *c;
     RsActor me;
-    int ret = cli_open_project(g, &c);
+    int ret = cli_open_as(g, &c, &me);
     if (ret < 0)
         return rs_error_exit_code(ret);
-    if ((ret = cli_actor(g, c, &me)) < 0)
-        goto end;
     if (!strcmp(cmd, "create") && argc == 1) {
         char token[65];
         int64_t id;

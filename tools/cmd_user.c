@@ -44,11 +44,9 @@ static int run_user(const RsGlobal *g, void *o, int argc, char **argv)
     RsCatalog *c;
     RsActor me;
     RsRole role = RS_ROLE_VIEWER;
-    int ret = cli_open_project(g, &c);
+    int ret = cli_open_as(g, &c, &me);
     if (ret < 0)
         return rs_error_exit_code(ret);
-    if ((ret = cli_actor(g, c, &me)) < 0)
-        goto end;
     if (!strcmp(cmd, "list") && argc == 1) {
         ret = list_users(g, c);
         goto end;
