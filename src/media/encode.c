@@ -25,6 +25,7 @@
 #include "rushes/error.h"
 #include "rushes/log.h"
 #include "media/avlog.h"
+#include "media/yuv_rgb.h"
 
 #define AUDIO_CHUNK 1024
 
@@ -44,7 +45,9 @@ struct RsEncoder {
     int error;                   /* first error met; close returns it */
     char errmsg[512];            /* and its message, restored by close */
     enum AVPixelFormat in_fmt;   /* what rs_encoder_write_video() is given */
-    AVFrame *rgb16;              /* EXR: the 16-bit RGB picture, before floats */
+    int rgb_out;                 /* pictures: RGB made by yuv_rgb, not swscale */
+    RsYuvRgb rgb;
+    float *row;                  /* three rows of floats: R, G, B */
 };
 
 void rs_encoder_default_settings(RsEncoderSettings *s)
@@ -164,13 +167,6 @@ static int set_colors(const RsEncoder *e, const RsEncoderSettings *s, AVCodecCon
     return 0;
 }
 
-/* The matrix swscale reads YUV with: the tagged one, BT.709 when untagged (swscale would take BT.601). */
-static const int *sws_matrix(int space)
-{
-    if (space == AVCOL_SPC_UNSPECIFIED || space == AVCOL_SPC_RGB || space == AVCOL_SPC_RESERVED)
-        space = AVCOL_SPC_BT709;
-    return sws_getCoefficients(space);
-}
 
 /*
  * Encoders may read the padding right of the picture (SIMD, edge extension);
@@ -293,28 +289,23 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     if (ret < 0)
         return av_fail(e, ret, "video frame");
     zero_frame(e->vframe);
-    if (c->pix_fmt != e->in_fmt) {
-        /* EXR takes floats: swscale writes 16-bit RGB, made floats in write_video. */
-        enum AVPixelFormat to = c->pix_fmt == AV_PIX_FMT_GBRPF32 ? AV_PIX_FMT_GBRP16 : c->pix_fmt;
-        if (to != c->pix_fmt) {
-            if (!(e->rgb16 = av_frame_alloc()))
-                return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
-            e->rgb16->format = to;
-            e->rgb16->width = c->width;
-            e->rgb16->height = c->height;
-            if ((ret = av_frame_get_buffer(e->rgb16, 0)) < 0)
-                return av_fail(e, ret, "video frame");
-        }
-        e->sws = sws_getContext(c->width, c->height, e->in_fmt, c->width, c->height, to,
-                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT | (rgb_out ? SWS_FULL_CHR_H_INT : 0),
-                                NULL, NULL, NULL);
+    if (rgb_out) {
+        const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(e->in_fmt);
+        e->rgb_out = 1;
+        rs_yuv_rgb_init(&e->rgb, depth, d->log2_chroma_w, d->log2_chroma_h, in_full, in_space,
+                        c->chroma_sample_location);
+        if (!(e->row = malloc(sizeof(float) * 3 * c->width)))
+            return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    } else if (c->pix_fmt != e->in_fmt) {
+        e->sws = sws_getContext(c->width, c->height, e->in_fmt, c->width, c->height, c->pix_fmt,
+                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
         if (!e->sws)
-            return rs_error(RS_EUNSUP, "%s: no conversion to %s", e->path, av_get_pix_fmt_name(to));
-        /* The input's matrix and range; the output's range (the matrix only matters to RGB). */
-        const int *m = sws_matrix(in_space);
+            return rs_error(RS_EUNSUP, "%s: no conversion to %s", e->path, av_get_pix_fmt_name(c->pix_fmt));
+        /* YUV to YUV: the matrix stays, the range changes where the codec holds limited range only. */
+        const int *m = sws_getCoefficients(in_space);
         if (sws_setColorspaceDetails(e->sws, m, in_full, m, out_full, 0, 1 << 16, 1 << 16) < 0)
-            return rs_error(RS_EUNSUP, "%s: no conversion from %s range to %s", e->path, in_full ? "full" : "limited",
-                            av_get_pix_fmt_name(to));
+            return rs_error(RS_EUNSUP, "%s: no conversion from %s range to %s", e->path,
+                            in_full ? "full" : "limited", av_get_pix_fmt_name(c->pix_fmt));
     }
     return 0;
 }
@@ -486,7 +477,7 @@ static void encoder_free(RsEncoder *e)
     avcodec_free_context(&e->venc);
     avcodec_free_context(&e->aenc);
     av_frame_free(&e->vframe);
-    av_frame_free(&e->rgb16);
+    free(e->row);
     av_frame_free(&e->aframe);
     av_packet_free(&e->pkt);
     sws_freeContext(e->sws);
@@ -556,16 +547,29 @@ int rs_encoder_write_video(RsEncoder *e, const uint8_t *const planes[3], const p
     if (e->sws) {
         const int src_stride[4] = { (int)strides[0], (int)strides[1], (int)strides[2], 0 };
         const uint8_t *src[4] = { planes[0], planes[1], planes[2], NULL };
-        AVFrame *dst = e->rgb16 ? e->rgb16 : f;
-        sws_scale(e->sws, src, src_stride, 0, f->height, dst->data, dst->linesize);
-        /* 16-bit code values to floats in 0..1, plane by plane (G, B, R in both). */
-        for (int p = 0; e->rgb16 && p < 3; p++)
-            for (int y = 0; y < f->height; y++) {
-                const uint16_t *in = (const uint16_t *)(dst->data[p] + (ptrdiff_t)y * dst->linesize[p]);
-                float *out = (float *)(f->data[p] + (ptrdiff_t)y * f->linesize[p]);
-                for (int x = 0; x < f->width; x++)
-                    out[x] = in[x] * (1.0f / 65535.0f);
+        sws_scale(e->sws, src, src_stride, 0, f->height, f->data, f->linesize);
+    } else if (e->rgb_out) {
+        const int w = f->width;
+        float *r = e->row, *g = r + w, *b = g + w;
+        for (int y = 0; y < f->height; y++) {
+            rs_yuv_rgb_row(&e->rgb, planes, strides, w, f->height, y, r, g, b);
+            if (f->format == AV_PIX_FMT_GBRPF32) {
+                memcpy(f->data[0] + (ptrdiff_t)y * f->linesize[0], g, sizeof(float) * w);
+                memcpy(f->data[1] + (ptrdiff_t)y * f->linesize[1], b, sizeof(float) * w);
+                memcpy(f->data[2] + (ptrdiff_t)y * f->linesize[2], r, sizeof(float) * w);
+                continue;
             }
+            /* RGB48BE: big-endian 16-bit R, G, B. */
+            uint8_t *o = f->data[0] + (ptrdiff_t)y * f->linesize[0];
+            for (int x = 0; x < w; x++) {
+                const float v[3] = { r[x], g[x], b[x] };
+                for (int k = 0; k < 3; k++, o += 2) {
+                    const int q = (int)lrintf(v[k] * 65535.0f);
+                    o[0] = (uint8_t)(q >> 8);
+                    o[1] = (uint8_t)q;
+                }
+            }
+        }
     } else {
         const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(e->in_fmt);
         const int bps = d->comp[0].depth > 8 ? 2 : 1;
