@@ -30,6 +30,7 @@ typedef struct RsEncoderSettings {
                                   * numbered sequence "png" or "exr" */
     int width, height;           /* even, input and output size */
     RsRational frame_rate;       /* e.g. {24000, 1001}; default {24, 1} */
+    RsRational sar;              /* sample aspect ratio; {0, 0} (default) writes 1:1 */
     int crf;                     /* libx264 quality, default 20 */
     const char *preset;          /* libx264 preset, default "veryfast" */
     int prores_profile;          /* ProRes 0 proxy .. 3 422 HQ (default) .. 4 4444 */

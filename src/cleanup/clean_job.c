@@ -46,7 +46,7 @@ int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chro
 /* What the output keeps of the source besides its pictures. */
 typedef struct Source {
     char tc[16], reel[RS_MEDIA_NAME_MAX];
-    RsRational rate;
+    RsRational rate, sar;
     char range[16], space[32], primaries[32], trc[32], location[16];
     int rgb;                  /* decoded from RGB: converted to YUV with BT.709 unless tagged */
     int64_t frames;           /* the container's count, -1 unknown */
@@ -178,6 +178,7 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src)
     c->w = vi->width;
     c->h = vi->height;
     src->rate = vi->frame_rate;
+    src->sar = vi->sar;
     src->frames = vi->frame_count;
     snprintf(src->tc, sizeof(src->tc), "%s", info->start_timecode);
     snprintf(src->reel, sizeof(src->reel), "%s", info->reel);
@@ -219,6 +220,7 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     es.threads = job->threads ? job->threads : 2;
     es.chroma = !c->lcw ? 444 : c->lch ? 420 : 422;
     es.bit_depth = c->depth;
+    es.sar = src->sar;
     es.start_timecode = src->tc;
     es.reel_name = src->reel;
     es.color_range = src->range;

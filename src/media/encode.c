@@ -200,6 +200,8 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     c->time_base = av_inv_q(rate);
     c->framerate = rate;
     c->sample_aspect_ratio = (AVRational){ 1, 1 };
+    if (s->sar.num > 0 && s->sar.den > 0 && s->sar.num <= INT32_MAX && s->sar.den <= INT32_MAX)
+        c->sample_aspect_ratio = (AVRational){ (int)s->sar.num, (int)s->sar.den };
     const int chroma = s->chroma ? s->chroma : s->chroma_444 ? 444 : 420;
     const int depth = s->bit_depth ? s->bit_depth : 8;
     e->in_fmt = input_pix_fmt(chroma, depth);

@@ -4,8 +4,8 @@
  * footage from ProRes or DNxHR decodes:
  *  - to FFV1: yuv422p10 kept, every sample outside the mask (a chroma sample
  *    is masked when either luma pixel it covers is) bit-identical to the
- *    decoded source, the fill at 10-bit precision, the tags read back by our
- *    probe;
+ *    decoded source, the fill at 10-bit precision, the tags (and the rate,
+ *    the pixel aspect, the timecode and the reel) read back by our probe;
  *  - to ProRes 422 HQ: 10-bit 4:2:2, the tags, the pictures close;
  *  - to 16-bit PNG and half-float EXR sequences: every picture read back by
  *    FFmpeg's own decoders and compared with an independent YUV -> RGB
@@ -51,6 +51,7 @@ static uint16_t *make_source(void)
     s.width = W;
     s.height = H;
     s.frame_rate = (RsRational){ 24000, 1001 };
+    s.sar = (RsRational){ 16, 15 };
     s.chroma = 422;
     s.bit_depth = 10;
     s.start_timecode = "10:00:00:00";
@@ -191,6 +192,7 @@ static void test_ffv1(void)
     RS_CHECK_EQ_STR(v->color_trc, "arib-std-b67");
     RS_CHECK_EQ_STR(v->chroma_location, "topleft");
     RS_CHECK(v->frame_rate.num == 24000 && v->frame_rate.den == 1001);
+    RS_CHECK(v->sar.num == 16 && v->sar.den == 15);
     RS_CHECK_EQ_STR(info->start_timecode, "10:00:00:00");
     RS_CHECK_EQ_STR(info->reel, "A001");
     rs_media_info_free(&info);
