@@ -265,6 +265,8 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     if (!st)
         return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
     st->time_base = c->time_base;
+    /* Matroska takes the display size from the stream's aspect, not the codec's. */
+    st->sample_aspect_ratio = c->sample_aspect_ratio;
     st->avg_frame_rate = rate;
     st->r_frame_rate = rate;
     ret = avcodec_parameters_from_context(st->codecpar, c);
