@@ -49,7 +49,7 @@ static const RsOption clean_options[] = {
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
     { "max-memory", "MB the shot may take in memory (0 = three quarters of the machine's)", RS_OPT_INT,
-      offsetof(CleanOpts, max_memory), .min = 0, .max = INT64_MAX >> 20 },
+      offsetof(CleanOpts, max_memory), .min = 0, .max = INT64_MAX / 1000000 },
     { "threads", "flow, decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
       .min = 0, .max = 64 },
     { NULL }
@@ -72,7 +72,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.threads = (int)opts->threads;
     job.fill.threads = (int)opts->threads;
     job.max_frames = (int)opts->max_frames;
-    job.max_memory = opts->max_memory << 20;
+    job.max_memory = opts->max_memory * 1000000;
     job.fill.max_distance = (int)opts->max_distance;
     job.fill.grow = (int)opts->grow;
     job.fill.patch_size = (int)opts->patch;

@@ -92,8 +92,8 @@ static int too_long(const Clip *c, const RsCleanJob *job, int64_t frames)
     return rs_error(RS_ERANGE, "%s: %lld frames of %dx%d %d-bit %s take %lld MB to clean (%.1f MB a frame); "
                     "max memory %lld MB holds %lld (raise it or cut the shot)", job->input, (long long)frames,
                     c->w, c->h, c->depth, layout_name(c->lcw, c->lch),
-                    (long long)(frames * c->frame_bytes >> 20), c->frame_bytes / 1048576.0,
-                    (long long)(c->max_memory >> 20), (long long)(c->max_memory / c->frame_bytes));
+                    (long long)(frames * c->frame_bytes / 1000000), c->frame_bytes / 1e6,
+                    (long long)(c->max_memory / 1000000), (long long)(c->max_memory / c->frame_bytes));
 }
 
 /* Keep a copy of the decoded frame at its own depth and layout: what the writer takes unchanged. */
