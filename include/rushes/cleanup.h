@@ -168,7 +168,7 @@ typedef struct RsCleanJob {
     void *opaque;
     /* Bytes the shot may take in memory while it is cleaned, 0 (default) =
      * three quarters of the physical memory. A shot costs, per frame,
-     * rs_clean_frame_bytes() (about 21 MB at 1080p 10-bit 4:2:2); a longer
+     * rs_clean_frame_bytes() (about 17 MB at 1080p 10-bit 4:2:2); a longer
      * shot is refused with RS_ERANGE before it is decoded when the container
      * counts its frames, else when the limit is reached. */
     int64_t max_memory;
@@ -176,10 +176,10 @@ typedef struct RsCleanJob {
 
 /*
  * Bytes one frame costs while a shot is cleaned: its samples (2 bytes each
- * above 8 bits), the mask, the fill's per-plane maps (2 bytes a sample) and
+ * above 8 bits), the mask, the fill's per-plane map (a byte a sample) and
  * the two flow fields (at the flow's working resolution), plus one byte a
- * pixel with the dust pass. For 1920x1080: 10-bit 4:2:2 20.7 MB, 8-bit
- * 4:2:0 13.5 MB (22.7 and 15.6 with dust).
+ * pixel with the dust pass. For 1920x1080: 10-bit 4:2:2 16.6 MB, 8-bit
+ * 4:2:0 10.4 MB (18.7 and 12.4 with dust).
  */
 RS_API int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chroma_w,
                                     int log2_chroma_h, int dust);

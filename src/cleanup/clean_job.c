@@ -38,9 +38,9 @@ int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chro
     rs_flow_default_settings(&fs);
     const int lv = rs_flow_level(&fs, width, height);
     const int64_t fn = (int64_t)(width >> lv) * (height >> lv);
-    /* Samples, the luma mask, the fill's two maps a sample (source / to fill), two fields of
-     * (u, v) floats; the dust pass keeps its own mask of every frame until the fill starts. */
-    return (ln + 2 * cn) * (bps + 2) + ln + 16 * fn + (dust ? ln : 0);
+    /* Samples, the luma mask, the fill's map byte a sample (not a source / to fill), two fields
+     * of (u, v) floats; the dust pass keeps its own mask of every frame until the fill starts. */
+    return (ln + 2 * cn) * (bps + 1) + ln + 16 * fn + (dust ? ln : 0);
 }
 
 /* What the output keeps of the source besides its pictures. */

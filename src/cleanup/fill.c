@@ -210,7 +210,7 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
     memset(hole, 0, fn);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            if ((c->bad[t][(size_t)y * w + x] || c->bad[o][(size_t)y * w + x]) &&
+            if (((c->bad[t][(size_t)y * w + x] | c->bad[o][(size_t)y * w + x]) & RS_FILL_BAD) &&
                 (x >> c->level) < c->fw && (y >> c->level) < c->fh)
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
     if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
@@ -277,29 +277,42 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
     c->bad = calloc(n, sizeof(uint8_t *));
     if (!c->fwd || !c->bad || !c->bwd)
         return RS_ENOMEM;
-    /* bad[t]: per plane, source pixels not to use (the mask grown by s->grow), then the mask itself. */
+    /* bad[t]: per plane, a byte per sample: RS_FILL_BAD for source pixels not to use (the mask
+     * grown by s->grow), RS_FILL_MASK for the mask itself. One byte for both halves what the
+     * shot costs in maps. The grown mask is made in grown[] (luma size, 0 or 1) first. */
     const size_t per = ln + 2 * (size_t)cw * ch;
+    uint8_t *grown = malloc(ln);
+    if (!grown)
+        return RS_ENOMEM;
     for (int t = 0; t < n; t++) {
-        if (!(c->bad[t] = calloc(2 * per, 1)))
+        if (!(c->bad[t] = calloc(per, 1))) {
+            free(grown);
             return RS_ENOMEM;
-        uint8_t *bad = c->bad[t], *msk = bad + per;
+        }
+        uint8_t *bad = c->bad[t];
         const uint8_t *m = frames[t].mask;
         const ptrdiff_t ms = frames[t].mask_stride;
+        memset(grown, 0, ln);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 if (m[y * ms + x]) {
-                    msk[(size_t)y * w + x] = bad[(size_t)y * w + x] = 1;
-                    msk[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                    grown[(size_t)y * w + x] = 1;
+                    bad[(size_t)y * w + x] = RS_FILL_MASK;
+                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = RS_FILL_MASK;
                 }
-        if (dilate(bad, w, h, s->grow) < 0)
+        if (dilate(grown, w, h, s->grow) < 0) {
+            free(grown);
             return RS_ENOMEM;
+        }
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                if (bad[(size_t)y * w + x])
-                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                if (grown[(size_t)y * w + x]) {
+                    bad[(size_t)y * w + x] |= RS_FILL_BAD;
+                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] |= RS_FILL_BAD;
+                }
         memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
-        memcpy(msk + ln + (size_t)cw * ch, msk + ln, (size_t)cw * ch);
     }
+    free(grown);
     /* Settings are checked here, where the error message reaches the caller's thread. */
     int ret = rs_flow_check(&c->fs, w, h);
     if (ret < 0)

@@ -5,6 +5,9 @@
 #include "rushes/cleanup.h"
 #include "rushes/flow.h"
 
+#define RS_FILL_BAD 1
+#define RS_FILL_MASK 2
+
 typedef struct RsFillCtx {
     RsCleanFrame *frames;
     int n, w, h, lcw, lch;
@@ -15,8 +18,8 @@ typedef struct RsFillCtx {
     int level, fw, fh;          /* flow fields are fw x fh, in pixels of that level */
     /* fwd[t]: flow t -> t+1 (u then v), bwd[t]: t -> t-1, completed inside the masks. */
     float **fwd, **bwd;
-    /* bad[t]: per plane (Y, Cb, Cr back to back) the grown mask (not a source),
-     * followed by the same layout for the mask itself (to fill). */
+    /* bad[t]: per plane (Y, Cb, Cr back to back) a byte per sample: RS_FILL_BAD in
+     * the grown mask (not a source), RS_FILL_MASK in the mask itself (to fill). */
     uint8_t **bad;
 } RsFillCtx;
 

@@ -15,15 +15,10 @@
 #include "cleanup/synth.h"
 #include "rushes/error.h"
 
-/* Offsets of plane p's masks inside a frame's bad[] block. */
+/* Offset of plane p's maps inside a frame's bad[] block. */
 static size_t plane_offset(const RsFillCtx *c, int p)
 {
     return p ? (size_t)c->w * c->h + (size_t)(p - 1) * c->pw[1] * c->ph[1] : 0;
-}
-
-static size_t block_size(const RsFillCtx *c)
-{
-    return (size_t)c->w * c->h + 2 * (size_t)c->pw[1] * c->ph[1];
 }
 
 /* Motion of plane p's point (x, y) along field f, in plane p's pixels. */
@@ -51,8 +46,8 @@ static float fetch(const RsFillCtx *c, int t, int p, float x, float y, int check
     int x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
     if (check) {
         const uint8_t *bad = c->bad[t] + plane_offset(c, p);
-        if (bad[(size_t)y0 * w + x0] || bad[(size_t)y0 * w + x1] || bad[(size_t)y1 * w + x0] ||
-            bad[(size_t)y1 * w + x1])
+        if ((bad[(size_t)y0 * w + x0] | bad[(size_t)y0 * w + x1] | bad[(size_t)y1 * w + x0] |
+             bad[(size_t)y1 * w + x1]) & RS_FILL_BAD)
             return -1;
     }
     const uint8_t *d = c->frames[t].plane[p];
@@ -184,20 +179,21 @@ static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *msk, f
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
     const size_t ln = (size_t)c->w * c->h;
-    uint8_t *hole = calloc(ln, 2);
+    uint8_t *hole = calloc(ln, 3);
     float *val = malloc(sizeof(float) * ln * 3);
     if (!hole || !val) {
         free(hole);
         free(val);
         return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
     }
-    uint8_t *ok = hole + ln;
+    uint8_t *ok = hole + ln, *msk = ok + ln;
     float *corr = val + ln, *scratch = corr + ln;
     int ret = 0;
     for (int p = 0; p < 3 && ret >= 0; p++) {
         const int w = c->pw[p], h = c->ph[p];
-        const uint8_t *msk = c->bad[t] + block_size(c) + plane_offset(c, p);
         const uint8_t *bad = c->bad[t] + plane_offset(c, p);
+        for (size_t i = 0; i < (size_t)w * h; i++)
+            msk[i] = !!(bad[i] & RS_FILL_MASK);
         uint8_t *d = c->frames[t].plane[p];
         const ptrdiff_t s = c->frames[t].stride[p];
         int nsynth = 0, ntime = 0;
@@ -238,7 +234,7 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         if (!nsynth)
             continue;
         for (size_t i = 0; i < (size_t)w * h; i++)
-            ok[i] = !bad[i];
+            ok[i] = !(bad[i] & RS_FILL_BAD);
         int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
         ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps < 3 ? 3 : ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
         if (ret >= 0 && !p && stats) {
