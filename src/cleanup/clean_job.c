@@ -371,7 +371,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     if (ret >= 0)
         ret = write_shot(&c, job, codec, &src);
     if (ret >= 0) {
-        RsManifestInfo mi = { job, codec, c.n, c.w, c.h, src.rate, src.tc, stats };
+        RsManifestInfo mi = { job, codec, c.n, c.w, c.h, src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
         ret = rs_clean_write_manifest(&mi);
     }
     clip_free(&c);

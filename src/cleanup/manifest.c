@@ -176,6 +176,10 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "frames", mi->frames);
     rs_json_int(&j, "width", mi->width);
     rs_json_int(&j, "height", mi->height);
+    if (mi->bit_depth) {
+        rs_json_int(&j, "bit_depth", mi->bit_depth);
+        rs_json_string(&j, "chroma", mi->chroma);
+    }
     rs_json_rational(&j, "frame_rate", mi->rate.num, mi->rate.den);
     rs_json_string(&j, "start_timecode", mi->timecode);
     rs_json_string(&j, "lossless", !strcmp(mi->codec, "ffv1") ? "yes" : "no");

@@ -11,6 +11,8 @@ typedef struct RsManifestInfo {
     RsRational rate;
     const char *timecode;
     const RsCleanStats *stats;
+    int bit_depth;              /* of the samples filled and written (0: not recorded) */
+    const char *chroma;         /* "4:2:0", "4:2:2", "4:4:4" */
 } RsManifestInfo;
 
 /*

@@ -179,6 +179,16 @@ static void test_ffv1(void)
     free(s);
     free(b);
 
+    char man[320];
+    snprintf(man, sizeof(man), "%s.manifest.json", out);
+    FILE *mf = fopen(man, "r");
+    char text[8192] = "";
+    if (mf) {
+        text[fread(text, 1, sizeof(text) - 1, mf)] = 0;
+        fclose(mf);
+    }
+    RS_CHECK_CONTAINS(text, "\"bit_depth\": 10");
+    RS_CHECK_CONTAINS(text, "\"chroma\": \"4:2:2\"");
     RsMediaInfo *info;
     RS_CHECK_EQ_INT(rs_media_probe(out, &info), 0);
     if (!info)
