@@ -99,6 +99,9 @@ static int too_long(const Clip *c, const RsCleanJob *job, int64_t frames)
 /* Keep a copy of the decoded frame at its own depth and layout: what the writer takes unchanged. */
 static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job, const Source *src)
 {
+    if (v->width != c->w || v->height != c->h)
+        return rs_error(RS_EUNSUP, "%s: frame %lld is %dx%d, the first frame %dx%d", job->input,
+                        (long long)v->index, v->width, v->height, c->w, c->h);
     if (!c->n) {
         c->lcw = v->log2_chroma_w;
         c->lch = v->log2_chroma_h;
@@ -117,9 +120,6 @@ static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job, con
         return rs_error(RS_EUNSUP, "%s: frame %lld is %d-bit %s, the first frame %d-bit %s", job->input,
                         (long long)v->index, v->bit_depth, layout_name(v->log2_chroma_w, v->log2_chroma_h),
                         c->depth, layout_name(c->lcw, c->lch));
-    if (v->width != c->w || v->height != c->h)
-        return rs_error(RS_EUNSUP, "%s: frame %lld is %dx%d, the first frame %dx%d", job->input,
-                        (long long)v->index, v->width, v->height, c->w, c->h);
     if (c->n >= job->max_frames)
         return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
                         "frames or cut the shot)", job->input, job->max_frames);
@@ -371,7 +371,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     if (ret >= 0)
         ret = write_shot(&c, job, codec, &src);
     if (ret >= 0) {
-        RsManifestInfo mi = { job, codec, c.n, c.w, c.h, src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
+        RsManifestInfo mi = { job, codec, c.n, c.w, c.h,
+                              src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
         ret = rs_clean_write_manifest(&mi);
     }
     clip_free(&c);

@@ -236,7 +236,8 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         for (size_t i = 0; i < (size_t)w * h; i++)
             ok[i] = !(bad[i] & RS_FILL_BAD);
         int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
-        ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps < 3 ? 3 : ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+        ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps < 3 ? 3 : ps,
+                            c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
         if (ret >= 0 && !p && stats) {
             stats->synthesised += nsynth - ret;
             stats->unfilled += ret;
