@@ -167,7 +167,6 @@ static int set_colors(const RsEncoder *e, const RsEncoderSettings *s, AVCodecCon
     return 0;
 }
 
-
 /*
  * Encoders may read the padding right of the picture (SIMD, edge extension);
  * fresh buffers are zeroed so that those bytes never depend on the heap.
