@@ -9,7 +9,8 @@
  * 8-bit one. The shot is 4:2:2 (chroma at half width, full height), so the
  * chroma mask rule is checked with different shifts across and down: a
  * chroma sample may change only when one of the two luma pixels it covers
- * is masked.
+ * is masked. Dust on a 10-bit shot is found exactly where it is found on
+ * the same shot at 8 bits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,31 @@ static void test_depth_16(void)
     check_synthesis(16);
 }
 
+/* Dust on deep frames is found on their 8-bit guide: the same defects as in the 8-bit shot. */
+static void test_dust(void)
+{
+    static Shot a, b;
+    static uint8_t ma[N][W * H], mb[N][W * H];
+    make_shot(&a, 8, 0);
+    make_shot(&b, 10, 0);
+    for (int y = 50; y < 54; y++)
+        for (int x = 40; x < 44; x++) {
+            a.y8[3][y * W + x] = 250;
+            b.y[3][y * W + x] = 250 << 2;
+        }
+    uint8_t *pa[N], *pb[N];
+    for (int t = 0; t < N; t++) {
+        pa[t] = ma[t];
+        pb[t] = mb[t];
+    }
+    int64_t fa = 0, fb = 0;
+    RS_CHECK_EQ_INT(rs_dust_detect(a.f, N, W, H, 24, pa, W, &fa), 0);
+    RS_CHECK_EQ_INT(rs_dust_detect(b.f, N, W, H, 24, pb, W, &fb), 0);
+    RS_CHECK(fb >= 8 && fb == fa);
+    RS_CHECK(ma[3][52 * W + 42] && mb[3][52 * W + 42]);
+    RS_CHECK(!memcmp(ma, mb, sizeof(ma)));
+}
+
 static void test_errors(void)
 {
     static Shot s;
@@ -207,6 +233,7 @@ int main(void)
 {
     RS_RUN(test_depth_12);
     RS_RUN(test_depth_16);
+    RS_RUN(test_dust);
     RS_RUN(test_errors);
     return rs_test_end();
 }
