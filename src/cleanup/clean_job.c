@@ -11,6 +11,7 @@
 
 #include "cleanup/fill.h"
 #include "cleanup/manifest.h"
+#include "cleanup/review.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -21,6 +22,8 @@ void rs_clean_job_default(RsCleanJob *job)
     memset(job, 0, sizeof(*job));
     job->max_frames = 900;
     rs_clean_default_settings(&job->fill);
+    rs_track_default_settings(&job->track);
+    rs_scratch_default_settings(&job->scratch);
 }
 
 typedef struct Clip {
@@ -161,16 +164,71 @@ static int add_dust(Clip *c, int threshold, int64_t *found)
     return ret;
 }
 
+/*
+ * The 8-bit luma planes the tracker and the scratch detector read (their
+ * stride is the width). The frames are 8-bit here, so these are the
+ * decoded planes themselves; a deeper clip hands its top 8 bits.
+ */
+static const uint8_t **clip_luma8(const Clip *c)
+{
+    const uint8_t **l = malloc(sizeof(*l) * c->n);
+    for (int t = 0; l && t < c->n; t++)
+        l[t] = c->f[t].plane[0];
+    return l;
+}
+
+/* Track the mask's tracked shapes, before they are rendered. */
+static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st)
+{
+    const uint8_t **l = clip_luma8(c);
+    int tracked = 0;
+    int ret = l ? rs_mask_track(mask, l, c->w, c->n, &job->track, &tracked)
+                : rs_error(RS_ENOMEM, "%s: out of memory", job->input);
+    st->tracked = tracked;
+    free(l);
+    return ret;
+}
+
+/* Add the scratches found to the masks (what is there stays). */
+static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
+{
+    const size_t ln = (size_t)c->w * c->h;
+    const uint8_t **l = clip_luma8(c);
+    uint8_t **m = calloc(c->n, sizeof(*m));
+    uint8_t *buf = malloc(ln * c->n);
+    int ret = !l || !m || !buf ? rs_error(RS_ENOMEM, "scratches: out of memory for %d frames", c->n) : 0;
+    for (int t = 0; ret >= 0 && t < c->n; t++)
+        m[t] = buf + ln * t;
+    int found = 0;
+    if (ret >= 0)
+        ret = rs_scratch_detect(l, c->w, c->n, c->w, c->h, &job->scratch, m, c->w, NULL, 0, &found);
+    st->scratches = found;
+    for (int t = 0; ret >= 0 && t < c->n; t++)
+        for (size_t i = 0; i < ln; i++) {
+            st->scratch_pixels += m[t][i];
+            ((uint8_t *)c->f[t].mask)[i] |= m[t][i];
+        }
+    free(buf);
+    free(m);
+    free(l);
+    return ret;
+}
+
 int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
 {
-    if (!job || !job->input || (!job->mask && !job->dust) || !job->output)
-        return rs_error(RS_EINVAL, "clean: the input, the output and a mask or the dust pass are needed");
+    if (!job || !job->input || (!job->mask && !job->dust && !job->scratches) ||
+        (job->track_only ? !job->mask_out && !job->review : !job->output))
+        return rs_error(RS_EINVAL, "clean: the input, the output (or, tracking only, the masks' or the review's) "
+                        "and a mask, the dust pass or the scratch pass are needed");
+    if (job->review && !ends_with(job->review, ".mkv"))
+        return rs_error(RS_EINVAL, "%s: the review is an .mkv (FFV1)", job->review);
     if (job->dust < 0 || job->dust > 255)
         return rs_error(RS_EINVAL, "clean: dust threshold %d (1..255, 0 for none)", job->dust);
-    const char *codec = job->codec && *job->codec ? job->codec : ends_with(job->output, ".mov") ? "prores" : "ffv1";
+    const char *codec = job->codec && *job->codec ? job->codec
+                        : job->output && ends_with(job->output, ".mov") ? "prores" : "ffv1";
     if (strcmp(codec, "ffv1") && strcmp(codec, "prores"))
         return rs_error(RS_EINVAL, "clean: codec '%s' (ffv1 or prores)", codec);
-    if (!ends_with(job->output, ".mkv") && !ends_with(job->output, ".mov"))
+    if (job->output && !ends_with(job->output, ".mkv") && !ends_with(job->output, ".mov"))
         return rs_error(RS_EINVAL, "%s: the output is .mkv (FFV1) or .mov (ProRes)", job->output);
     if (job->prores_profile && job->prores_profile != 3 && job->prores_profile != 4)
         return rs_error(RS_EINVAL, "clean: ProRes profile %d (3 422 HQ, 4 4444)", job->prores_profile);
@@ -188,6 +246,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     int ret = read_shot(&c, job, tc, &rate);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
+    if (ret >= 0 && mask)
+        ret = track_mask(&c, mask, job, stats);
     for (int t = 0; ret >= 0 && t < c.n; t++) {
         if (mask)
             ret = rs_mask_render(mask, t, (uint8_t *)c.f[t].mask, c.f[t].mask_stride);
@@ -198,6 +258,17 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     int64_t dust = 0;
     if (ret >= 0 && job->dust)
         ret = add_dust(&c, job->dust, &dust);
+    if (ret >= 0 && job->scratches)
+        ret = add_scratches(&c, job, stats);
+    if (ret >= 0 && job->mask_out)
+        ret = rs_clean_write_masks(job->mask_out, c.f, c.n, c.w, c.h);
+    if (ret >= 0 && job->review)
+        ret = rs_clean_write_review(job->review, c.f, c.n, c.w, c.h, c.l2c, rate, tc, job->threads);
+    if (ret >= 0 && job->track_only) {
+        clip_free(&c);
+        stats->dust = dust;
+        return 0;
+    }
     if (ret >= 0) {
         ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.l2c, c.l2c, &job->fill);
         if (ret == RS_ENOMEM)

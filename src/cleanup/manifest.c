@@ -122,6 +122,21 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "flow_iterations", s->flow_iterations);
     rs_json_int(&j, "flow_finest_level", s->flow_finest_level);
     rs_json_int(&j, "seed", s->seed);
+    rs_json_int(&j, "track_model", job->track.model);
+    rs_json_int(&j, "track_margin", job->track.margin);
+    rs_json_int(&j, "track_erode", job->track.erode);
+    rs_json_int(&j, "track_iterations", job->track.iterations);
+    if (job->scratches) {
+        rs_json_begin_object(&j, "scratches");
+        rs_json_int(&j, "threshold", job->scratch.threshold);
+        rs_json_int(&j, "max_width", job->scratch.max_width);
+        rs_json_int(&j, "min_frames", job->scratch.min_frames);
+        rs_json_double(&j, "max_drift", job->scratch.max_drift);
+        rs_json_double(&j, "min_height", job->scratch.min_height);
+        rs_json_double(&j, "min_motion", job->scratch.min_motion);
+        rs_json_int(&j, "margin", job->scratch.margin);
+        rs_json_end_object(&j);
+    }
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "filled");
     rs_json_int(&j, "masked_pixels", mi->stats->masked);
@@ -130,6 +145,9 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "synthesised", mi->stats->synthesised);
     rs_json_int(&j, "unfilled", mi->stats->unfilled);
     rs_json_int(&j, "dust_pixels", mi->stats->dust);
+    rs_json_int(&j, "tracked_shapes", mi->stats->tracked);
+    rs_json_int(&j, "scratches", mi->stats->scratches);
+    rs_json_int(&j, "scratch_pixels", mi->stats->scratch_pixels);
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "output");
     rs_json_int(&j, "frames", mi->frames);

@@ -1,0 +1,22 @@
+/* What a supervisor checks before a fill is trusted: the masks, alone and over the picture. */
+#ifndef RS_CLEANUP_REVIEW_H
+#define RS_CLEANUP_REVIEW_H
+
+#include "rushes/cleanup.h"
+
+/*
+ * Write the masks of n frames (w x h, 1 = fill) into the folder dir (made
+ * when missing) as dir/mask_000000.png, ... white on black: a picture
+ * sequence rs_mask_open() reads back. Errors: RS_EIO naming the file.
+ */
+int rs_clean_write_masks(const char *dir, const RsCleanFrame *f, int n, int w, int h);
+
+/*
+ * Write path (.mkv, FFV1) with the n frames tinted half red where their mask
+ * is set, keeping the rate and start timecode. l2c is the chroma shift
+ * (1 for 4:2:0, 0 for 4:4:4). Errors: those of rs_encoder_open/write.
+ */
+int rs_clean_write_review(const char *path, const RsCleanFrame *f, int n, int w, int h, int l2c,
+                          RsRational rate, const char *tc, int threads);
+
+#endif

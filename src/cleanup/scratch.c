@@ -1,0 +1,359 @@
+/*
+ * Vertical line scratches: thin lines over most of the picture's height
+ * that stay at nearly the same x while the picture moves under them.
+ *
+ * 1. Per frame, every pixel's line response: how much brighter (or darker)
+ *    it is than both its sides, a little more than half the widest line
+ *    away. A step (the edge of a wall, a matte) is brighter than one side
+ *    only and gives nothing; texture gives both signs and averages out.
+ * 2. The responses are averaged over bands of BLOCK rows; a column is a
+ *    candidate when its response stays above the threshold on at least
+ *    min_height of the bands (a quantile, so a bright object crossing the
+ *    line does not make one, and a line broken in places still counts).
+ * 3. Candidates of consecutive frames at nearly the same x and of the same
+ *    polarity are linked; a chain of min_frames or more is a scratch when
+ *    the picture beside it (its flow, on both sides) moved relative to it
+ *    by min_motion pixels or more over its life. What moves with the
+ *    picture is part of the scene.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/flow_internal.h"
+#include "rushes/error.h"
+#include "rushes/scratch.h"
+
+#define BLOCK 16        /* rows per band */
+#define MAX_CAND 48     /* candidates kept per frame, strongest first */
+#define MAX_GAP 2       /* frames a scratch may fade out of and still be the same one */
+
+void rs_scratch_default_settings(RsScratchSettings *s)
+{
+    *s = (RsScratchSettings){ .threshold = 6, .max_width = 5, .min_frames = 5, .max_drift = 1.0,
+                              .min_height = 0.5, .min_motion = 3.0, .margin = 1 };
+}
+
+typedef struct Cand {
+    float x, contrast;
+    int c0, c1;         /* columns of the line */
+    int r0, r1;         /* rows where it shows, r1 excluded */
+    int pol, track;
+} Cand;
+
+typedef struct Track {
+    int first, last, count, pol, width, accepted;
+    float x_last, contrast;
+    double d, dmin, dmax;   /* accumulated motion of the picture relative to the line */
+} Track;
+
+typedef struct Frame {
+    Cand c[MAX_CAND];
+    int n;
+} Frame;
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * S[j * w + x]: how much brighter than both its sides column x is over band
+ * j: the smaller of the band's mean differences with its left and its right
+ * side, in 8-bit levels times pixels of width (the excess of column x
+ * alone, or of x and x + 1 together, whichever is more, so that a thin line
+ * falling between two columns counts whole); D: how much darker, the same
+ * way. Averaging the differences before taking the smaller keeps texture
+ * from biasing it (the smaller of two noisy numbers is low on average), and
+ * beside a strong line or a step, where one side difference is large and
+ * the other is texture, the smaller is near zero. acc holds 4 nb w floats.
+ */
+static void response(const uint8_t *y, ptrdiff_t stride, int w, int h, int a, int nb, float *S, float *D,
+                     float *acc)
+{
+    const size_t nbw = (size_t)nb * w;
+    memset(acc, 0, sizeof(float) * 4 * nbw);
+    for (int r = 0; r < h; r++) {
+        const int j = r / BLOCK < nb ? r / BLOCK : nb - 1;
+        const uint8_t *p = y + r * stride;
+        float *l1 = acc + (size_t)j * w, *r1 = l1 + nbw, *l2 = r1 + nbw, *r2 = l2 + nbw;
+        for (int x = a + 1; x < w - a - 2; x++) {
+            /* Sides are the mean of two pixels (doubled here); one very bright
+             * object must not outweigh a band of faint line. */
+            const int L = p[x - a] + p[x - a - 1], R = p[x + a] + p[x + a + 1], R2 = p[x + 1 + a] + p[x + 2 + a];
+            int dl = 2 * p[x] - L, dr = 2 * p[x] - R;
+            int el = 2 * (p[x] + p[x + 1] - L), er = 2 * (p[x] + p[x + 1] - R2);
+            dl = dl > 96 ? 96 : dl < -96 ? -96 : dl;
+            dr = dr > 96 ? 96 : dr < -96 ? -96 : dr;
+            el = el > 192 ? 192 : el < -192 ? -192 : el;
+            er = er > 192 ? 192 : er < -192 ? -192 : er;
+            l1[x] += (float)dl, r1[x] += (float)dr, l2[x] += (float)el, r2[x] += (float)er;
+        }
+    }
+    for (int j = 0; j < nb; j++) {
+        const float k = 1.0f / (2.0f * (j < nb - 1 ? BLOCK : h - (nb - 1) * BLOCK));
+        for (int x = 0; x < w; x++) {
+            const size_t i = (size_t)j * w + x;
+            const float l1 = acc[i] * k, r1 = acc[nbw + i] * k, l2 = acc[2 * nbw + i] * k, r2 = acc[3 * nbw + i] * k;
+            const float b1 = fminf(l1, r1), b2 = fminf(l2, r2), d1 = -fmaxf(l1, r1), d2 = -fmaxf(l2, r2);
+            S[i] = fmaxf(b1, b2);
+            D[i] = fmaxf(d1, d2);
+        }
+    }
+}
+
+/* The candidates of one frame, from the quantile of each column's band responses. */
+static void candidates(const float *Sb, const float *Sd, int w, int nb, int a, const RsScratchSettings *s,
+                       float *Q, float *tmp, Frame *fr)
+{
+    const int k = (int)ceil(s->min_height * nb - 1e-9);
+    fr->n = 0;
+    for (int pol = 1; pol >= -1; pol -= 2) {
+        const float *S = pol > 0 ? Sb : Sd;
+        for (int x = 0; x < w; x++) {
+            Q[x] = 0;
+            if (x <= a || x >= w - a - 1)
+                continue;
+            for (int j = 0; j < nb; j++)
+                tmp[j] = S[(size_t)j * w + x];
+            qsort(tmp, nb, sizeof(float), cmp_float);
+            Q[x] = tmp[nb - k];
+        }
+        for (int x = 1, prev = 0; x < w - 1; x++) {
+            if (Q[x] < s->threshold || Q[x] < Q[x - 1] || Q[x] <= Q[x + 1])
+                continue;
+            int c0 = x, c1 = x;
+            /* A line's columns belong to one candidate: never reach into the previous one. */
+            while (c0 > prev + 1 && Q[c0 - 1] >= 0.4f * Q[x] && x - c0 <= s->max_width)
+                c0--;
+            while (c1 < w - 1 && Q[c1 + 1] >= 0.4f * Q[x] && c1 - x <= s->max_width)
+                c1++;
+            prev = c1;
+            if (c1 - c0 + 1 > s->max_width) {
+                x = c1;
+                continue;
+            }
+            double sx = 0, sq = 0;
+            for (int c = c0; c <= c1; c++)
+                sx += c * (double)Q[c], sq += Q[c];
+            /* Bands where the line shows: from the first to the last, one band more each way. */
+            int j0 = nb, j1 = -1;
+            for (int j = 0; j < nb; j++) {
+                float best = 0;
+                for (int c = c0; c <= c1; c++)
+                    best = fmaxf(best, S[(size_t)j * w + c]);
+                if (best >= 0.5f * s->threshold) {
+                    j0 = j < j0 ? j : j0;
+                    j1 = j;
+                }
+            }
+            Cand cd = { (float)(sx / sq), Q[x], c0, c1, 0, 0, pol, -1 };
+            cd.r0 = (j0 > 0 ? j0 - 1 : 0) * BLOCK;
+            cd.r1 = (j1 + 2 < nb ? j1 + 2 : nb) * BLOCK;
+            if (fr->n < MAX_CAND) {
+                fr->c[fr->n++] = cd;
+            } else {
+                /* Keep the strongest. */
+                int weakest = 0;
+                for (int i = 1; i < fr->n; i++)
+                    if (fr->c[i].contrast < fr->c[weakest].contrast)
+                        weakest = i;
+                if (fr->c[weakest].contrast < cd.contrast)
+                    fr->c[weakest] = cd;
+            }
+            x = c1;
+        }
+    }
+}
+
+/* Link the candidates of frame t to the chains that reached a recent frame. */
+static int link(Frame *fr, int t, Track **tracks, int *ntracks, int *cap, const RsScratchSettings *s)
+{
+    for (int i = 0; i < fr[t].n; i++) {
+        Cand *cd = &fr[t].c[i];
+        int best = -1;
+        float bestd = 0;
+        for (int k = 0; k < *ntracks; k++) {
+            const Track *tr = &(*tracks)[k];
+            if (tr->pol != cd->pol || tr->last >= t || tr->last < t - 1 - MAX_GAP)
+                continue;
+            const float d = fabsf(cd->x - tr->x_last);
+            /* Of two chains within reach, the longer: a short one started
+             * beside a scratch where it was seen twice must not take it over. */
+            if (d <= s->max_drift * (t - tr->last) + 0.5 &&
+                (best < 0 || tr->count > (*tracks)[best].count || (tr->count == (*tracks)[best].count && d < bestd)))
+                best = k, bestd = d;
+        }
+        if (best < 0) {
+            if (*ntracks == *cap) {
+                int nc = *cap ? 2 * *cap : 64;
+                Track *nt = realloc(*tracks, sizeof(Track) * nc);
+                if (!nt)
+                    return RS_ENOMEM;
+                *tracks = nt;
+                *cap = nc;
+            }
+            best = (*ntracks)++;
+            (*tracks)[best] = (Track){ .first = t, .pol = cd->pol };
+        }
+        Track *tr = &(*tracks)[best];
+        tr->last = t;
+        tr->count++;
+        tr->x_last = cd->x;
+        tr->contrast += cd->contrast;
+        if (cd->c1 - cd->c0 + 1 > tr->width)
+            tr->width = cd->c1 - cd->c0 + 1;
+        cd->track = best;
+    }
+    return 0;
+}
+
+static const Cand *find(const Frame *fr, int track)
+{
+    for (int i = 0; i < fr->n; i++)
+        if (fr->c[i].track == track)
+            return &fr->c[i];
+    return NULL;
+}
+
+/* The picture's sideways motion beside the line, from the flow of frame t to t + 1: a median. */
+static float picture_motion(const Cand *cd, const float *u, int fw, int fh, int lv, int w, int a, float *tmp)
+{
+    const float sc = (float)(1 << lv);
+    int n = 0;
+    for (int y = cd->r0 + 4; y < cd->r1; y += 8)
+        for (int side = -1; side <= 1; side += 2)
+            for (int d = a + 2; d <= a + 10; d += 4) {
+                const int x = side < 0 ? cd->c0 - d : cd->c1 + d;
+                if (x < 0 || x >= w)
+                    continue;
+                tmp[n++] = sc * rs_flow_sample(u, fw, fh, (x + 0.5f) / sc - 0.5f, (y + 0.5f) / sc - 0.5f);
+            }
+    if (!n)
+        return 0;
+    qsort(tmp, n, sizeof(float), cmp_float);
+    return tmp[n / 2];
+}
+
+static int check(int n, int width, int height, const RsScratchSettings *s, uint8_t *const *masks)
+{
+    if (!masks || n < 1 || width < 32 || height < 4 * BLOCK)
+        return rs_error(RS_EINVAL, "scratch: %d frames of %dx%d (at least 32x%d)", n, width, height, 4 * BLOCK);
+    if (s->threshold < 1 || s->threshold > 255 || s->max_width < 1 || s->max_width > 8 || s->min_frames < 2)
+        return rs_error(RS_EINVAL, "scratch: threshold %d (1..255), max_width %d (1..8), min_frames %d (2..)",
+                        s->threshold, s->max_width, s->min_frames);
+    if (!(s->min_height >= 0.1 && s->min_height <= 1) || !(s->max_drift >= 0 && s->max_drift <= 16) ||
+        !(s->min_motion >= 0 && s->min_motion <= 1000) || s->margin < 0 || s->margin > 8)
+        return rs_error(RS_EINVAL, "scratch: min_height %g (0.1..1), max_drift %g (0..16), min_motion %g, margin %d "
+                        "(0..8)", s->min_height, s->max_drift, s->min_motion, s->margin);
+    return 0;
+}
+
+/* Mark scratch k on frame t: its own columns or, on a frame it faded out of, those of its neighbours. */
+static void paint(const Frame *fr, int t, int k, const Track *tr, int w, int h, int margin, uint8_t *m,
+                  ptrdiff_t ms)
+{
+    const Cand *cd = find(&fr[t], k), *p = NULL, *q = NULL;
+    Cand gap;
+    if (!cd) {
+        for (int u = t - 1; u >= tr->first && !p; u--)
+            p = find(&fr[u], k);
+        for (int u = t + 1; u <= tr->last && !q; u++)
+            q = find(&fr[u], k);
+        if (!p || !q)
+            return;
+        gap = *p;
+        gap.c0 = p->c0 < q->c0 ? p->c0 : q->c0;
+        gap.c1 = p->c1 > q->c1 ? p->c1 : q->c1;
+        gap.r0 = p->r0 < q->r0 ? p->r0 : q->r0;
+        gap.r1 = p->r1 > q->r1 ? p->r1 : q->r1;
+        cd = &gap;
+    }
+    const int x0 = cd->c0 - margin < 0 ? 0 : cd->c0 - margin, x1 = cd->c1 + margin >= w ? w - 1 : cd->c1 + margin;
+    for (int y = cd->r0; y < cd->r1 && y < h; y++)
+        memset(m + y * ms + x0, 1, x1 - x0 + 1);
+}
+
+int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                      const RsScratchSettings *s, uint8_t *const *masks, ptrdiff_t mask_stride,
+                      RsScratch *found, int max_found, int *nfound)
+{
+    RsScratchSettings def;
+    if (!s) {
+        rs_scratch_default_settings(&def);
+        s = &def;
+    }
+    if (nfound)
+        *nfound = 0;
+    int ret = check(n, width, height, s, masks);
+    if (ret < 0)
+        return ret;
+    if (!luma || stride < width)
+        return rs_error(RS_EINVAL, "scratch: no frames or stride %td under width %d", stride, width);
+    const int nb = height / BLOCK, a = s->max_width / 2 + 2;
+    RsFlowSettings fs;
+    rs_flow_default_settings(&fs);
+    const int lv = rs_flow_level(&fs, width, height), fw = width >> lv, fh = height >> lv;
+    float *S = malloc(sizeof(float) * (6 * (size_t)nb * width + width + nb + 2 * (size_t)fw * fh + 4 * (size_t)height));
+    Frame *fr = calloc(n, sizeof(*fr));
+    Track *tracks = NULL;
+    int ntracks = 0, cap = 0;
+    if (!S || !fr) {
+        ret = RS_ENOMEM;
+        goto end;
+    }
+    float *Dk = S + (size_t)nb * width, *acc = Dk + (size_t)nb * width, *Q = acc + 4 * (size_t)nb * width, *tmp = Q + width, *u = tmp + nb, *v = u + (size_t)fw * fh;
+    float *side = v + (size_t)fw * fh;
+    for (int t = 0; t < n && ret >= 0; t++) {
+        response(luma[t], stride, width, height, a, nb, S, Dk, acc);
+        candidates(S, Dk, width, nb, a, s, Q, tmp, &fr[t]);
+        ret = link(fr, t, &tracks, &ntracks, &cap, s);
+    }
+    /* The motion test, on the chains long enough: one flow per frame pair that needs it. */
+    for (int t = 0; t + 1 < n && ret >= 0; t++) {
+        int need = 0;
+        for (int i = 0; i < fr[t].n && !need; i++) {
+            const Track *tr = &tracks[fr[t].c[i].track];
+            need = tr->count >= s->min_frames && find(&fr[t + 1], fr[t].c[i].track);
+        }
+        if (!need)
+            continue;
+        ret = rs_flow_compute_level(luma[t], stride, luma[t + 1], stride, width, height, &fs, u, v);
+        for (int i = 0; ret >= 0 && i < fr[t].n; i++) {
+            Track *tr = &tracks[fr[t].c[i].track];
+            const Cand *next = find(&fr[t + 1], fr[t].c[i].track);
+            if (tr->count < s->min_frames || !next)
+                continue;
+            tr->d += picture_motion(&fr[t].c[i], u, fw, fh, lv, width, a, side) - (next->x - fr[t].c[i].x);
+            tr->dmin = fmin(tr->dmin, tr->d);
+            tr->dmax = fmax(tr->dmax, tr->d);
+        }
+    }
+    int nf = 0;
+    for (int t = 0; t < n; t++)
+        for (int y = 0; y < height; y++)
+            memset(masks[t] + y * mask_stride, 0, width);
+    for (int k = 0; ret >= 0 && k < ntracks; k++) {
+        Track *tr = &tracks[k];
+        if (tr->count < s->min_frames || tr->dmax - tr->dmin < s->min_motion)
+            continue;
+        tr->accepted = 1;
+        if (found && nf < max_found) {
+            const Cand *c0 = find(&fr[tr->first], k), *c1 = find(&fr[tr->last], k);
+            found[nf] = (RsScratch){ tr->first, tr->last, c0->x, c1->x, tr->width, tr->pol, tr->contrast / tr->count,
+                                     tr->dmax - tr->dmin };
+        }
+        nf++;
+        for (int t = tr->first; t <= tr->last; t++)
+            paint(fr, t, k, tr, width, height, s->margin, masks[t], mask_stride);
+    }
+    if (nfound)
+        *nfound = nf;
+end:
+    free(S);
+    free(fr);
+    free(tracks);
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "scratch: out of memory for %d frames of %dx%d", n, width, height)
+                            : ret;
+}
