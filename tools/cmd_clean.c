@@ -30,6 +30,7 @@ typedef struct CleanOpts {
     int64_t scratch_threshold;
     int64_t scratch_min_frames;
     double scratch_min_motion;
+    int64_t scratch_min_crossings;
 } CleanOpts;
 
 static const RsOption clean_options[] = {
@@ -71,6 +72,8 @@ static const RsOption clean_options[] = {
       .def.i = 5, .min = 2, .max = 100000 },
     { "scratch-min-motion", "pixels the picture must move relative to a line for it to be a scratch",
       RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_motion), .def.d = 3, .min = 0, .max = 1000 },
+    { "scratch-min-crossings", "on a still camera: things a line must stay on top of to be a scratch (0: off)",
+      RS_OPT_INT, offsetof(CleanOpts, scratch_min_crossings), .def.i = 12, .min = 0, .max = 1000000 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
     { "threads", "flow, decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
@@ -113,6 +116,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.scratch.threshold = (int)opts->scratch_threshold;
     job.scratch.min_frames = (int)opts->scratch_min_frames;
     job.scratch.min_motion = opts->scratch_min_motion;
+    job.scratch.min_crossings = (int)opts->scratch_min_crossings;
     CliProgress prog;
     cli_progress_init(&prog, g, "clean");
     job.progress = cli_progress_update;
@@ -172,7 +176,8 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         cli_print_json(s);
         free(s);
     } else if (!g->quiet && job.track_only) {
-        printf("%lld shapes tracked; %s%s%s\n", (long long)st.tracked, job.mask_out ? job.mask_out : "",
+        printf("%lld shapes tracked, %lld scratches found; %s%s%s\n", (long long)st.tracked,
+               (long long)st.scratches, job.mask_out ? job.mask_out : "",
                job.mask_out && job.review ? " and " : "", job.review ? job.review : "");
     } else if (!g->quiet) {
         double m = st.masked ? 100.0 / st.masked : 0;

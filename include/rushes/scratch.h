@@ -7,9 +7,10 @@
  * it. The detector never takes what moves with the picture (a pole, a
  * rope, a mast), nor a step (the edge of a wall, a matte): only a line
  * darker or brighter than both its sides, that stays while the picture
- * beside it moves. On a locked-off shot where nothing moves sideways, a
- * scratch that does not drift cannot be told from a thin static object in
- * the scene and is left alone: a scratch left is better than a detail eaten.
+ * beside it moves, or that stays on top of what passes it. On a locked-off
+ * shot where nothing moves at all, a scratch that does not drift cannot be
+ * told from a thin static object in the scene and is left alone: a scratch
+ * left is better than a detail eaten.
  *
  * The functions take 8-bit luma planes: a caller with deeper samples hands
  * their top 8 bits. They keep no global state and may run concurrently.
@@ -34,6 +35,14 @@ typedef struct RsScratchSettings {
      * it over the line's life (the largest excursion of the accumulated
      * difference), so that it is not part of the scene (default 3). */
     double min_motion;
+    /* On a still camera nothing moves sideways under a scratch that does
+     * not drift; it is taken instead when it stayed on top of what passed
+     * it: the count of (band of 16 rows, frame) where it showed on two
+     * consecutive frames, standing still, while the picture beside it
+     * changed by four times the threshold (default 12; 0 turns this off).
+     * A thin vertical object in front of moving things (a lamp post before
+     * traffic) does that too: where the shot has one, set 0. */
+    int min_crossings;
     int margin;             /* pixels the mask extends on each side of the line, 0..8 (default 1) */
 } RsScratchSettings;
 
@@ -47,6 +56,7 @@ typedef struct RsScratch {
     int polarity;           /* +1 bright, -1 dark */
     double contrast;        /* median contrast against its sides, 8-bit levels */
     double motion;          /* the picture's excursion relative to it, pixels */
+    int crossings;          /* things it stayed on top of (see min_crossings) */
 } RsScratch;
 
 /*

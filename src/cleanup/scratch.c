@@ -13,8 +13,10 @@
  * 3. Candidates of consecutive frames at nearly the same x and of the same
  *    polarity are linked; a chain of min_frames or more is a scratch when
  *    the picture beside it (its flow, on both sides) moved relative to it
- *    by min_motion pixels or more over its life. What moves with the
- *    picture is part of the scene.
+ *    by min_motion pixels or more over its life (what moves with the
+ *    picture is part of the scene), or, on a still camera, when it stayed
+ *    on top of min_crossings things passing it (band by band and frame by
+ *    frame: it shows on both frames while what is beside it changed).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -27,11 +29,14 @@
 #define BLOCK 16        /* rows per band */
 #define MAX_CAND 48     /* candidates kept per frame, strongest first */
 #define MAX_GAP 2       /* frames a scratch may fade out of and still be the same one */
+#define MAX_STEP 1.5    /* relative motion one frame pair may add, pixels */
+#define MAX_BANDS 128   /* bands remembered per candidate for the crossing test (2048 rows) */
 
 void rs_scratch_default_settings(RsScratchSettings *s)
 {
     *s = (RsScratchSettings){ .threshold = 6, .max_width = 5, .min_frames = 5, .max_drift = 1.0,
-                              .min_height = 0.5, .min_motion = 3.0, .margin = 1 };
+                              .min_height = 0.5, .min_motion = 3.0, .min_crossings = 12,
+                              .margin = 1 };
 }
 
 typedef struct Cand {
@@ -39,12 +44,14 @@ typedef struct Cand {
     int c0, c1;         /* columns of the line */
     int r0, r1;         /* rows where it shows, r1 excluded */
     int pol, track;
+    uint64_t bands[MAX_BANDS / 64];  /* the bands where it shows */
 } Cand;
 
 typedef struct Track {
     int first, last, count, pol, width, accepted;
     float x_last, contrast;
     double d, dmin, dmax;   /* accumulated motion of the picture relative to the line */
+    int crossings;          /* bands where something passed beside it and it stayed */
 } Track;
 
 typedef struct Frame {
@@ -139,6 +146,7 @@ static void candidates(const float *Sb, const float *Sd, int w, int nb, int a, c
                 sx += c * (double)Q[c], sq += Q[c];
             /* Bands where the line shows: from the first to the last, one band more each way. */
             int j0 = nb, j1 = -1;
+            Cand cd = { (float)(sx / sq), Q[x], c0, c1, 0, 0, pol, -1, { 0 } };
             for (int j = 0; j < nb; j++) {
                 float best = 0;
                 for (int c = c0; c <= c1; c++)
@@ -146,9 +154,10 @@ static void candidates(const float *Sb, const float *Sd, int w, int nb, int a, c
                 if (best >= 0.5f * s->threshold) {
                     j0 = j < j0 ? j : j0;
                     j1 = j;
+                    if (j < MAX_BANDS)
+                        cd.bands[j / 64] |= (uint64_t)1 << (j % 64);
                 }
             }
-            Cand cd = { (float)(sx / sq), Q[x], c0, c1, 0, 0, pol, -1 };
             cd.r0 = (j0 > 0 ? j0 - 1 : 0) * BLOCK;
             cd.r1 = (j1 + 2 < nb ? j1 + 2 : nb) * BLOCK;
             if (fr->n < MAX_CAND) {
@@ -165,6 +174,21 @@ static void candidates(const float *Sb, const float *Sd, int w, int nb, int a, c
             x = c1;
         }
     }
+    /* A strong line makes its sides look like lines of the other polarity
+     * (darker than the line on one side, texture on the other): drop a
+     * candidate that has a stronger one of the other polarity where its
+     * side would be. */
+    const float reach = (float)(a + s->max_width / 2 + 1);
+    int kept = 0;
+    for (int i = 0; i < fr->n; i++) {
+        int lobe = 0;
+        for (int j = 0; j < fr->n && !lobe; j++)
+            lobe = fr->c[j].pol != fr->c[i].pol && fr->c[j].contrast > 1.25f * fr->c[i].contrast &&
+                   fabsf(fr->c[j].x - fr->c[i].x) >= a - 1 && fabsf(fr->c[j].x - fr->c[i].x) <= reach;
+        if (!lobe)
+            fr->c[kept++] = fr->c[i];
+    }
+    fr->n = kept;
 }
 
 /* Link the candidates of frame t to the chains that reached a recent frame. */
@@ -217,23 +241,75 @@ static const Cand *find(const Frame *fr, int track)
     return NULL;
 }
 
-/* The picture's sideways motion beside the line, from the flow of frame t to t + 1: a median. */
-static float picture_motion(const Cand *cd, const float *u, int fw, int fh, int lv, int w, int a, float *tmp)
+/* Mean luma of the two side columns on the left (side -1) or right (+1) of a line over band j. */
+static float side_mean(const uint8_t *y, ptrdiff_t stride, int w, int h, const Cand *cd, int a, int j, int side)
+{
+    const int x0 = side < 0 ? cd->c0 - a - 1 : cd->c1 + a, r1 = (j + 1) * BLOCK < h ? (j + 1) * BLOCK : h;
+    if (x0 < 0 || x0 + 1 >= w)
+        return 0;
+    int sum = 0;
+    for (int r = j * BLOCK; r < r1; r++)
+        sum += y[r * stride + x0] + y[r * stride + x0 + 1];
+    return sum / (2.0f * (r1 - j * BLOCK));
+}
+
+/*
+ * Bands where the line shows on both frames while what is beside it
+ * changed (something passed it): a line that stays on top of what moves
+ * is not behind it. A thin object in front of the motion does that too;
+ * see min_crossings.
+ */
+static int crossings(const uint8_t *a_, const uint8_t *b_, ptrdiff_t stride, int w, int h, int nb, int a,
+                     const Cand *c, const Cand *d, int threshold)
+{
+    /* Only where the line stood still: beside a moving line the sides change
+     * by its own motion through the texture. */
+    if (fabsf(d->x - c->x) > 0.5f)
+        return 0;
+    int n = 0;
+    for (int j = 0; j < nb && j < MAX_BANDS; j++) {
+        const uint64_t bit = (uint64_t)1 << (j % 64);
+        if (!(c->bands[j / 64] & bit) || !(d->bands[j / 64] & bit))
+            continue;
+        for (int side = -1; side <= 1; side += 2)
+            if (fabsf(side_mean(a_, stride, w, h, c, a, j, side) - side_mean(b_, stride, w, h, d, a, j, side)) >=
+                4.0f * threshold) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
+/*
+ * The picture's sideways motion beside the line, from the flow of frame t
+ * to t + 1: the median on each side, into *m, when the two agree (within
+ * half a pixel and a quarter of the motion). When they do not (a car
+ * passing beside a pole) the pair says nothing: returns 0, else 1.
+ */
+static int picture_motion(const Cand *cd, const float *u, int fw, int fh, int lv, int w, int a, float *tmp,
+                          float *m)
 {
     const float sc = (float)(1 << lv);
-    int n = 0;
-    for (int y = cd->r0 + 4; y < cd->r1; y += 8)
-        for (int side = -1; side <= 1; side += 2)
+    float med[2];
+    for (int side = 0; side < 2; side++) {
+        int n = 0;
+        for (int y = cd->r0 + 4; y < cd->r1; y += 8)
             for (int d = a + 2; d <= a + 10; d += 4) {
-                const int x = side < 0 ? cd->c0 - d : cd->c1 + d;
+                const int x = side ? cd->c1 + d : cd->c0 - d;
                 if (x < 0 || x >= w)
                     continue;
                 tmp[n++] = sc * rs_flow_sample(u, fw, fh, (x + 0.5f) / sc - 0.5f, (y + 0.5f) / sc - 0.5f);
             }
-    if (!n)
+        if (!n)
+            return 0;
+        qsort(tmp, n, sizeof(float), cmp_float);
+        med[side] = tmp[n / 2];
+    }
+    if (fabsf(med[0] - med[1]) > 0.5f + 0.25f * fmaxf(fabsf(med[0]), fabsf(med[1])))
         return 0;
-    qsort(tmp, n, sizeof(float), cmp_float);
-    return tmp[n / 2];
+    *m = 0.5f * (med[0] + med[1]);
+    return 1;
 }
 
 static int check(int n, int width, int height, const RsScratchSettings *s, uint8_t *const *masks)
@@ -244,7 +320,7 @@ static int check(int n, int width, int height, const RsScratchSettings *s, uint8
         return rs_error(RS_EINVAL, "scratch: threshold %d (1..255), max_width %d (1..8), min_frames %d (2..)",
                         s->threshold, s->max_width, s->min_frames);
     if (!(s->min_height >= 0.1 && s->min_height <= 1) || !(s->max_drift >= 0 && s->max_drift <= 16) ||
-        !(s->min_motion >= 0 && s->min_motion <= 1000) || s->margin < 0 || s->margin > 8)
+        !(s->min_motion >= 0 && s->min_motion <= 1000) || s->margin < 0 || s->margin > 8 || s->min_crossings < 0)
         return rs_error(RS_EINVAL, "scratch: min_height %g (0.1..1), max_drift %g (0..16), min_motion %g, margin %d "
                         "(0..8)", s->min_height, s->max_drift, s->min_motion, s->margin);
     return 0;
@@ -325,7 +401,14 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
             const Cand *next = find(&fr[t + 1], fr[t].c[i].track);
             if (tr->count < s->min_frames || !next)
                 continue;
-            tr->d += picture_motion(&fr[t].c[i], u, fw, fh, lv, width, a, side) - (next->x - fr[t].c[i].x);
+            float pm;
+            /* One frame pair adds at most MAX_STEP: a glitch of the flow (a fast
+             * object's motion bleeding beside the line) is one pair; a scratch
+             * under a pan or over passing things gathers its motion over many. */
+            if (picture_motion(&fr[t].c[i], u, fw, fh, lv, width, a, side, &pm))
+                tr->d += fmax(-MAX_STEP, fmin(MAX_STEP, pm - (next->x - fr[t].c[i].x)));
+            tr->crossings += crossings(luma[t], luma[t + 1], stride, width, height, nb, a, &fr[t].c[i], next,
+                                       s->threshold);
             tr->dmin = fmin(tr->dmin, tr->d);
             tr->dmax = fmax(tr->dmax, tr->d);
         }
@@ -336,13 +419,14 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
             memset(masks[t] + y * mask_stride, 0, width);
     for (int k = 0; ret >= 0 && k < ntracks; k++) {
         Track *tr = &tracks[k];
-        if (tr->count < s->min_frames || tr->dmax - tr->dmin < s->min_motion)
+        if (tr->count < s->min_frames ||
+            (tr->dmax - tr->dmin < s->min_motion && (!s->min_crossings || tr->crossings < s->min_crossings)))
             continue;
         tr->accepted = 1;
         if (found && nf < max_found) {
             const Cand *c0 = find(&fr[tr->first], k), *c1 = find(&fr[tr->last], k);
             found[nf] = (RsScratch){ tr->first, tr->last, c0->x, c1->x, tr->width, tr->pol, tr->contrast / tr->count,
-                                     tr->dmax - tr->dmin };
+                                     tr->dmax - tr->dmin, tr->crossings };
         }
         nf++;
         for (int t = tr->first; t <= tr->last; t++)
