@@ -71,7 +71,7 @@ static const RsOption clean_options[] = {
     { "scratch-min-frames", "frames a scratch persists", RS_OPT_INT, offsetof(CleanOpts, scratch_min_frames),
       .def.i = 5, .min = 2, .max = 100000 },
     { "scratch-min-motion", "pixels the picture must move relative to a line for it to be a scratch",
-      RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_motion), .def.d = 3, .min = 0, .max = 1000 },
+      RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_motion), .def.d = 4, .min = 0, .max = 1000 },
     { "scratch-min-crossings", "on a still camera: things a line must stay on top of to be a scratch (0: off)",
       RS_OPT_INT, offsetof(CleanOpts, scratch_min_crossings), .def.i = 12, .min = 0, .max = 1000000 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),

@@ -33,7 +33,7 @@ typedef struct RsScratchSettings {
     double min_height;      /* fraction of the picture height it covers, 0.1..1 (default 0.5) */
     /* How far, in pixels, the picture beside the line must move relative to
      * it over the line's life (the largest excursion of the accumulated
-     * difference), so that it is not part of the scene (default 3). */
+     * difference), so that it is not part of the scene (default 4). */
     double min_motion;
     /* On a still camera nothing moves sideways under a scratch that does
      * not drift; it is taken instead when it stayed on top of what passed

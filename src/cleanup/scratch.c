@@ -30,12 +30,13 @@
 #define MAX_CAND 48     /* candidates kept per frame, strongest first */
 #define MAX_GAP 2       /* frames a scratch may fade out of and still be the same one */
 #define MAX_STEP 1.5    /* relative motion one frame pair may add, pixels */
+#define FLAT_VARIANCE 9.0 /* luma variance (levels squared) under which a side is flat */
 #define MAX_BANDS 128   /* bands remembered per candidate for the crossing test (2048 rows) */
 
 void rs_scratch_default_settings(RsScratchSettings *s)
 {
     *s = (RsScratchSettings){ .threshold = 6, .max_width = 5, .min_frames = 5, .max_drift = 1.0,
-                              .min_height = 0.5, .min_motion = 3.0, .min_crossings = 12,
+                              .min_height = 0.5, .min_motion = 4.0, .min_crossings = 12,
                               .margin = 1 };
 }
 
@@ -254,8 +255,8 @@ static float side_mean(const uint8_t *y, ptrdiff_t stride, int w, int h, const C
 }
 
 /*
- * Bands where the line shows on both frames while what is beside it
- * changed (something passed it): a line that stays on top of what moves
+ * Bands where the line shows on both frames while what is on both its
+ * sides changed (something passed through it): a line that stays on top of what moves
  * is not behind it. A thin object in front of the motion does that too;
  * see min_crossings.
  */
@@ -271,12 +272,12 @@ static int crossings(const uint8_t *a_, const uint8_t *b_, ptrdiff_t stride, int
         const uint64_t bit = (uint64_t)1 << (j % 64);
         if (!(c->bands[j / 64] & bit) || !(d->bands[j / 64] & bit))
             continue;
-        for (int side = -1; side <= 1; side += 2)
-            if (fabsf(side_mean(a_, stride, w, h, c, a, j, side) - side_mean(b_, stride, w, h, d, a, j, side)) >=
-                4.0f * threshold) {
-                n++;
-                break;
-            }
+        /* Both sides at once: what passes through a line covers both; an arm
+         * moving beside the edge of a coat changes one. */
+        n += fabsf(side_mean(a_, stride, w, h, c, a, j, -1) - side_mean(b_, stride, w, h, d, a, j, -1)) >=
+                 4.0f * threshold &&
+             fabsf(side_mean(a_, stride, w, h, c, a, j, 1) - side_mean(b_, stride, w, h, d, a, j, 1)) >=
+                 4.0f * threshold;
     }
     return n;
 }
@@ -287,21 +288,26 @@ static int crossings(const uint8_t *a_, const uint8_t *b_, ptrdiff_t stride, int
  * half a pixel and a quarter of the motion). When they do not (a car
  * passing beside a pole) the pair says nothing: returns 0, else 1.
  */
-static int picture_motion(const Cand *cd, const float *u, int fw, int fh, int lv, int w, int a, float *tmp,
-                          float *m)
+static int picture_motion(const Cand *cd, const uint8_t *y0, ptrdiff_t stride, const float *u, int fw, int fh,
+                          int lv, int w, int a, float *tmp, float *m)
 {
     const float sc = (float)(1 << lv);
     float med[2];
     for (int side = 0; side < 2; side++) {
         int n = 0;
+        double s1 = 0, s2 = 0;
         for (int y = cd->r0 + 4; y < cd->r1; y += 8)
             for (int d = a + 2; d <= a + 10; d += 4) {
                 const int x = side ? cd->c1 + d : cd->c0 - d;
                 if (x < 0 || x >= w)
                     continue;
                 tmp[n++] = sc * rs_flow_sample(u, fw, fh, (x + 0.5f) / sc - 0.5f, (y + 0.5f) / sc - 0.5f);
+                s1 += y0[y * stride + x];
+                s2 += (double)y0[y * stride + x] * y0[y * stride + x];
             }
-        if (!n)
+        /* A flat side (the black of a pillarbox, a clear sky) has no motion of
+         * its own: its flow is filled in from around, and says nothing. */
+        if (!n || s2 / n - (s1 / n) * (s1 / n) < FLAT_VARIANCE)
             return 0;
         qsort(tmp, n, sizeof(float), cmp_float);
         med[side] = tmp[n / 2];
@@ -405,7 +411,7 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
             /* One frame pair adds at most MAX_STEP: a glitch of the flow (a fast
              * object's motion bleeding beside the line) is one pair; a scratch
              * under a pan or over passing things gathers its motion over many. */
-            if (picture_motion(&fr[t].c[i], u, fw, fh, lv, width, a, side, &pm))
+            if (picture_motion(&fr[t].c[i], luma[t], stride, u, fw, fh, lv, width, a, side, &pm))
                 tr->d += fmax(-MAX_STEP, fmin(MAX_STEP, pm - (next->x - fr[t].c[i].x)));
             tr->crossings += crossings(luma[t], luma[t + 1], stride, width, height, nb, a, &fr[t].c[i], next,
                                        s->threshold);

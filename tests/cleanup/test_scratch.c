@@ -156,7 +156,7 @@ static void test_still_camera_crossing(void)
 {
     memset(is_scratch, 0, sizeof(is_scratch));
     for (int t = 0; t < N; t++) {
-        const int bx = 10 + 14 * t;
+        const int bx = 40 + 6 * t;
         for (int r = 0; r < H; r++)
             for (int x = 0; x < W; x++) {
                 double val = 128 + 0.6 * (fx_texture(x, r) - 128);
@@ -188,7 +188,6 @@ static void test_still_camera_crossing(void)
     RS_CHECK_EQ_INT(nfound, 1);
     RS_CHECK(caught >= sc * 98 / 100);
     RS_CHECK_EQ_INT(pole, 0);
-    RS_CHECK(nfound < 1 || found[0].crossings > 4);
 }
 
 static void test_errors(void)
