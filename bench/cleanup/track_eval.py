@@ -42,8 +42,25 @@ def outlines(mask, hull):
     return polys
 
 
-def run(rushes, video, shapes, track, out_dir, extra):
-    spec = {"shapes": [{"type": "polygon", "track": track, "keys": [{"frame": 0, "polygon": p}]} for p in shapes]}
+def hull64(mask):
+    """The convex hull of the whole mask as 64 points evenly spaced along it, from its topmost point."""
+    pts = cv2.findNonZero(mask.astype(np.uint8))
+    h = cv2.convexHull(pts).reshape(-1, 2).astype(np.float64) + 0.5
+    h = np.roll(h, -int(np.argmin(h[:, 1])), axis=0)
+    closed = np.vstack([h, h[:1]])
+    seg = np.hypot(*np.diff(closed, axis=0).T)
+    at = np.concatenate([[0], np.cumsum(seg)])
+    s = np.linspace(0, at[-1], 64, endpoint=False)
+    x = np.interp(s, at, closed[:, 0])
+    y = np.interp(s, at, closed[:, 1])
+    return [float(v) for v in np.stack([x, y], 1).reshape(-1)]
+
+
+def run(rushes, video, shapes, track, out_dir, extra, keyed=None):
+    spec = {"shapes": [{"type": "polygon", "track": track, "keys": [{"frame": 0, "polygon": p}]} for p in shapes or []]}
+    if keyed:
+        spec = {"shapes": [{"type": "polygon", "track": track,
+                            "keys": [{"frame": f, "polygon": p} for f, p in keyed]}]}
     path = out_dir + ".json"
     with open(path, "w") as f:
         json.dump(spec, f)
@@ -99,6 +116,16 @@ def main():
                         pred = run(rushes, video, shapes, track, out, extra)
                     m, mn, cov, c95, area = score(pred, truth)
                     print(f"| {clip} | {key} ({len(shapes)} polygons) | {name} | {m:.3f} | {mn:.3f} | {cov:.3f} | "
+                          f"{c95:.0f} % | {area:.2f} |", flush=True)
+            # Several keys: the hull of the whole mask every `step` frames, 64 points each,
+            # interpolated linearly (the plain shape file) or tracked and blended between keys.
+            for step in (10, 20):
+                keyed = [(f, hull64(truth[f])) for f in range(0, len(truth), step)]
+                for name, track in (("keys interpolated, not tracked", False), ("tracked between keys", True)):
+                    out = os.path.join(tmp, f"{clip}-keys{step}-{track}")
+                    pred = run(rushes, video, None, track, out, [], keyed)
+                    m, mn, cov, c95, area = score(pred, truth)
+                    print(f"| {clip} | hull every {step} frames | {name} | {m:.3f} | {mn:.3f} | {cov:.3f} | "
                           f"{c95:.0f} % | {area:.2f} |", flush=True)
 
 

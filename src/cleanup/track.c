@@ -17,6 +17,8 @@
 #define BG_CLOSE 1.5f
 /* The largest change of a tracked shape's size from one frame to the next. */
 #define MAX_SCALE 0.01
+/* The largest turn of a tracked similarity from one frame to the next, radians (1 degree). */
+#define MAX_TURN 0.0175
 
 void rs_track_default_settings(RsTrackSettings *s)
 {
@@ -235,7 +237,12 @@ static void fit(Votes *vt, int model, int iterations, float *tmp, double M[4], d
             M[2] = (ayx * syy - ayy * sxy) / det;
             M[3] = (ayy * sxx - ayx * sxy) / det;
         } else if (sxx + syy > 0) {
-            const double a = (axx + ayy) / (sxx + syy), b = (ayx - axy) / (sxx + syy);
+            double a = (axx + ayy) / (sxx + syy), b = (ayx - axy) / (sxx + syy);
+            /* Turning is damped like growing (below): over a long shape a
+             * small error of angle moves the far vertices a long way. */
+            const double r = hypot(a, b), ang = atan2(b, a);
+            if (fabs(ang) > MAX_TURN)
+                a = r * cos(ang > 0 ? MAX_TURN : -MAX_TURN), b = r * sin(ang > 0 ? MAX_TURN : -MAX_TURN);
             M[0] = a, M[1] = -b, M[2] = b, M[3] = a;
         }
         /* A shape does not grow or shrink by a quarter in one frame: such a
