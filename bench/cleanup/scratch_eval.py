@@ -7,7 +7,7 @@ bright 1 px +25, dark 2 px -30, bright 3 px +20 drifting 0.2 px a frame, dark 1 
 middle 60 % of the height only. Then `rushes clean --scratches` is run on the scratched clip, and
 also on the clean clip (anything found there is a false alarm).
 
-    python3 bench/cleanup/scratch_eval.py BUILD_DIR [FRAMES] [MEDIA_DIR]
+    python3 bench/cleanup/scratch_eval.py BUILD_DIR [FRAMES] [MEDIA_DIR] [rushes clean options...]
 
 Scores: which painted scratches were found (x, in the order above: most of their pixels masked)
 and how many detections there were; scratch pixels (|scratched - truth| >= 3 levels), the share of them masked (recall), the
@@ -70,7 +70,7 @@ def psnr(a, b):
 
 def clean(rushes, src, out, masks):
     import json
-    r = subprocess.run([rushes, "--json", "clean", src, "--scratches", "--out", out, "--mask-out", masks],
+    r = subprocess.run([rushes, "--json", "clean", src, "--scratches", "--out", out, "--mask-out", masks] + sys.argv[4:],
                        check=True, capture_output=True, text=True)
     return json.loads(r.stdout)
 
