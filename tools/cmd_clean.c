@@ -141,6 +141,15 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
             return rs_error_exit_code(cli_fail(ret, "clean"));
         }
     }
+    if (clip_id && job.track_only) {
+        /* The project path signs and audits a render; a review of the masks
+         * alone has no render to sign yet, so it is not offered there. */
+        rs_catalog_close(&c);
+        cli_progress_end(&prog);
+        fprintf(stderr, "rushes: clean: --track-only is for files outside a project for now; %s is project "
+                "footage (run the clean itself, with --mask-out and --review)\n", job.input);
+        return 2;
+    }
     if (clip_id) {
         RsActor actor;
         if ((ret = cli_actor(g, c, &actor)) >= 0)

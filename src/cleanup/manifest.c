@@ -122,7 +122,9 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "flow_iterations", s->flow_iterations);
     rs_json_int(&j, "flow_finest_level", s->flow_finest_level);
     rs_json_int(&j, "seed", s->seed);
-    rs_json_int(&j, "track_model", job->track.model);
+    static const char *const models[] = { "translation", "similarity", "affine" };
+    rs_json_string(&j, "track_model",
+                   job->track.model >= 0 && job->track.model <= 2 ? models[job->track.model] : "unknown");
     rs_json_int(&j, "track_margin", job->track.margin);
     rs_json_int(&j, "track_erode", job->track.erode);
     rs_json_int(&j, "track_iterations", job->track.iterations);
