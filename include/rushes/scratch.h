@@ -39,7 +39,7 @@ typedef struct RsScratchSettings {
      * not drift; it is taken instead when it stayed on top of what passed
      * it: the count of (band of 16 rows, frame) where it showed on two
      * consecutive frames, standing still, while the picture beside it
-     * changed by four times the threshold (default 12; 0 turns this off).
+     * changed by twice the threshold (default 12; 0 turns this off).
      * A thin vertical object in front of moving things (a lamp post before
      * traffic) does that too: where the shot has one, set 0. */
     int min_crossings;

@@ -275,9 +275,9 @@ static int crossings(const uint8_t *a_, const uint8_t *b_, ptrdiff_t stride, int
         /* Both sides at once: what passes through a line covers both; an arm
          * moving beside the edge of a coat changes one. */
         n += fabsf(side_mean(a_, stride, w, h, c, a, j, -1) - side_mean(b_, stride, w, h, d, a, j, -1)) >=
-                 4.0f * threshold &&
+                 2.0f * threshold &&
              fabsf(side_mean(a_, stride, w, h, c, a, j, 1) - side_mean(b_, stride, w, h, d, a, j, 1)) >=
-                 4.0f * threshold;
+                 2.0f * threshold;
     }
     return n;
 }
