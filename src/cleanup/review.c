@@ -18,22 +18,21 @@
  * masks are written for review and read back once, so their size matters
  * less than depending on no compressor.
  */
-static uint32_t crc_table[256];
-
-static void crc_init(void)
+/* The CRC-32 table lives with each call, so concurrent jobs share nothing. */
+static void crc_init(uint32_t *table)
 {
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
         for (int k = 0; k < 8; k++)
             c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        crc_table[n] = c;
+        table[n] = c;
     }
 }
 
-static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n)
+static uint32_t crc_update(const uint32_t *table, uint32_t c, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        c = crc_table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+        c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
     return c;
 }
 
@@ -42,7 +41,7 @@ static void be32(uint8_t *p, uint32_t v)
     p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
 }
 
-static void chunk(FILE *f, const char *type, const uint8_t *data, uint32_t len)
+static void chunk(const uint32_t *table, FILE *f, const char *type, const uint8_t *data, uint32_t len)
 {
     uint8_t b[4];
     be32(b, len);
@@ -50,12 +49,12 @@ static void chunk(FILE *f, const char *type, const uint8_t *data, uint32_t len)
     fwrite(type, 1, 4, f);
     if (len)
         fwrite(data, 1, len, f);
-    uint32_t c = crc_update(0xffffffffu, (const uint8_t *)type, 4);
-    be32(b, (len ? crc_update(c, data, len) : c) ^ 0xffffffffu);
+    uint32_t c = crc_update(table, 0xffffffffu, (const uint8_t *)type, 4);
+    be32(b, (len ? crc_update(table, c, data, len) : c) ^ 0xffffffffu);
     fwrite(b, 1, 4, f);
 }
 
-static int write_png(const char *path, const uint8_t *mask, ptrdiff_t stride, int w, int h)
+static int write_png(const uint32_t *table, const char *path, const uint8_t *mask, ptrdiff_t stride, int w, int h)
 {
     const size_t raw = (size_t)(w + 1) * h, blocks = (raw + 65534) / 65535;
     uint8_t *z = malloc(2 + raw + 5 * blocks + 4);
@@ -94,9 +93,9 @@ static int write_png(const char *path, const uint8_t *mask, ptrdiff_t stride, in
     be32(ihdr + 4, (uint32_t)h);
     ihdr[8] = 8;    /* bit depth; colour type 0 (grey), no interlace */
     fwrite(sig, 1, 8, f);
-    chunk(f, "IHDR", ihdr, 13);
-    chunk(f, "IDAT", z, (uint32_t)o);
-    chunk(f, "IEND", NULL, 0);
+    chunk(table, f, "IHDR", ihdr, 13);
+    chunk(table, f, "IDAT", z, (uint32_t)o);
+    chunk(table, f, "IEND", NULL, 0);
     free(z);
     if (ferror(f) | fclose(f))
         return rs_error(RS_EIO, "%s: write failed", path);
@@ -107,7 +106,8 @@ int rs_clean_write_masks(const char *dir, const RsCleanFrame *f, int n, int w, i
 {
     if (mkdir(dir, 0777) < 0 && errno != EEXIST)
         return rs_error(RS_EIO, "%s: cannot create the mask folder", dir);
-    crc_init();
+    uint32_t table[256];
+    crc_init(table);
     const size_t len = strlen(dir) + 32;
     char *path = malloc(len);
     if (!path)
@@ -115,7 +115,7 @@ int rs_clean_write_masks(const char *dir, const RsCleanFrame *f, int n, int w, i
     int ret = 0;
     for (int t = 0; ret >= 0 && t < n; t++) {
         snprintf(path, len, "%s/mask_%06d.png", dir, t);
-        ret = write_png(path, f[t].mask, f[t].mask_stride, w, h);
+        ret = write_png(table, path, f[t].mask, f[t].mask_stride, w, h);
     }
     free(path);
     return ret;
