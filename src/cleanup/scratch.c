@@ -377,7 +377,9 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
     RsFlowSettings fs;
     rs_flow_default_settings(&fs);
     const int lv = rs_flow_level(&fs, width, height), fw = width >> lv, fh = height >> lv;
-    float *S = malloc(sizeof(float) * (6 * (size_t)nb * width + width + nb + 2 * (size_t)fw * fh + 4 * (size_t)height));
+    /* S, D and the four sums of the bands, Q and tmp of one column, the flow, the samples beside a line. */
+    const size_t nbw = (size_t)nb * width;
+    float *S = malloc(sizeof(float) * (6 * nbw + width + nb + 2 * (size_t)fw * fh + 4 * (size_t)height));
     Frame *fr = calloc(n, sizeof(*fr));
     Track *tracks = NULL;
     int ntracks = 0, cap = 0;
@@ -385,8 +387,8 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
         ret = RS_ENOMEM;
         goto end;
     }
-    float *Dk = S + (size_t)nb * width, *acc = Dk + (size_t)nb * width, *Q = acc + 4 * (size_t)nb * width, *tmp = Q + width, *u = tmp + nb, *v = u + (size_t)fw * fh;
-    float *side = v + (size_t)fw * fh;
+    float *Dk = S + nbw, *acc = Dk + nbw, *Q = acc + 4 * nbw, *tmp = Q + width;
+    float *u = tmp + nb, *v = u + (size_t)fw * fh, *side = v + (size_t)fw * fh;
     for (int t = 0; t < n && ret >= 0; t++) {
         response(luma[t], stride, width, height, a, nb, S, Dk, acc);
         candidates(S, Dk, width, nb, a, s, Q, tmp, &fr[t]);

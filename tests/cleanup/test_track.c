@@ -58,7 +58,7 @@ static double iou(const uint8_t *a, const uint8_t *b)
 
 static double raster_iou(const double *poly, int t)
 {
-    /* Draw the polygon through a one-shape JSON-free path: the mask reader's rasteriser via a key. */
+    /* Draw the polygon with the mask reader's own rasteriser: a one-key shape file. */
     char path[] = "/tmp/rs_test_track_XXXXXX.json";
     int fd = mkstemps(path, 5);
     RS_CHECK(fd >= 0);
