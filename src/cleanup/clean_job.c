@@ -15,6 +15,7 @@
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
+#include "rushes/log.h"
 #include "rushes/media.h"
 
 void rs_clean_job_default(RsCleanJob *job)
@@ -200,9 +201,15 @@ static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
     for (int t = 0; ret >= 0 && t < c->n; t++)
         m[t] = buf + ln * t;
     int found = 0;
+    RsScratch list[32];
     if (ret >= 0)
-        ret = rs_scratch_detect(l, c->w, c->n, c->w, c->h, &job->scratch, m, c->w, NULL, 0, &found);
+        ret = rs_scratch_detect(l, c->w, c->n, c->w, c->h, &job->scratch, m, c->w, list, 32, &found);
     st->scratches = found;
+    /* Say where each one is, so a reviewer knows what to look at. */
+    for (int i = 0; ret >= 0 && i < found && i < 32; i++)
+        rs_log(RS_LOG_INFO, "%s: scratch %d: frames %d-%d, x %.1f-%.1f, %s, %d px, contrast %.1f", job->input, i,
+               list[i].first, list[i].last, list[i].x_first, list[i].x_last, list[i].polarity > 0 ? "bright" : "dark",
+               list[i].width, list[i].contrast);
     for (int t = 0; ret >= 0 && t < c->n; t++)
         for (size_t i = 0; i < ln; i++) {
             st->scratch_pixels += m[t][i];
