@@ -163,6 +163,24 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "flow_iterations", s->flow_iterations);
     rs_json_int(&j, "flow_finest_level", s->flow_finest_level);
     rs_json_int(&j, "seed", s->seed);
+    static const char *const models[] = { "translation", "similarity", "affine" };
+    rs_json_string(&j, "track_model",
+                   job->track.model >= 0 && job->track.model <= 2 ? models[job->track.model] : "unknown");
+    rs_json_int(&j, "track_margin", job->track.margin);
+    rs_json_int(&j, "track_erode", job->track.erode);
+    rs_json_int(&j, "track_iterations", job->track.iterations);
+    if (job->scratches) {
+        rs_json_begin_object(&j, "scratches");
+        rs_json_int(&j, "threshold", job->scratch.threshold);
+        rs_json_int(&j, "max_width", job->scratch.max_width);
+        rs_json_int(&j, "min_frames", job->scratch.min_frames);
+        rs_json_double(&j, "max_drift", job->scratch.max_drift);
+        rs_json_double(&j, "min_height", job->scratch.min_height);
+        rs_json_double(&j, "min_motion", job->scratch.min_motion);
+        rs_json_int(&j, "min_crossings", job->scratch.min_crossings);
+        rs_json_int(&j, "margin", job->scratch.margin);
+        rs_json_end_object(&j);
+    }
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "filled");
     rs_json_int(&j, "masked_pixels", mi->stats->masked);
@@ -171,6 +189,9 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "synthesised", mi->stats->synthesised);
     rs_json_int(&j, "unfilled", mi->stats->unfilled);
     rs_json_int(&j, "dust_pixels", mi->stats->dust);
+    rs_json_int(&j, "tracked_shapes", mi->stats->tracked);
+    rs_json_int(&j, "scratches", mi->stats->scratches);
+    rs_json_int(&j, "scratch_pixels", mi->stats->scratch_pixels);
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "output");
     rs_json_int(&j, "frames", mi->frames);
