@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 eval_dir=${2:-/tmp/rs-shots-eval}
-edits=${3:-8}
+edits=${3:-12}
 rushes=$build/tools/rushes
 media=$here/../shared/media
 [ -x "$rushes" ] || { echo "bench: $rushes not built (ninja -C $build)" >&2; exit 2; }

@@ -171,30 +171,53 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
     return 0;
 }
 
+/* A block of a letterbox or pillarbox bar (or a black sky): near black with no colour. */
+static int black_cell(const ShotFeat *f, int i)
+{
+    return f->grid[0][i] < 28 && abs(f->grid[1][i] - 128) < 6 && abs(f->grid[2][i] - 128) < 6;
+}
+
 /*
  * Share of the picture that did not change from a to b, allowing for a
  * change of overall brightness (an iris or auto-exposure move, a light
- * going on): blocks whose means differ by under 10 code values (Y, Cb and
+ * going on): blocks whose means differ by less than a tolerance (Y, Cb and
  * Cr together) once the mean luma difference is taken off, among the blocks
- * that are not dark in both (letterbox bars and night skies say nothing).
- * 0 when every block is dark.
+ * that are not black in both (letterbox bars and night skies say nothing).
+ * The tolerance is 10 code values for pictures of ordinary contrast and
+ * shrinks with it: in a night scene every block sits within a few code
+ * values of black, and two different shots would otherwise look the same.
+ * 0 when every block is black.
  */
 static double unchanged_share(const ShotFeat *a, const ShotFeat *b)
 {
-    int n = 0, same = 0, same_off = 0, off = 0;
-    for (int i = 0; i < SHOT_CELLS; i++)
-        off += b->grid[0][i] - a->grid[0][i];
-    off = off / SHOT_CELLS;
+    int n = 0, same = 0, same_off = 0, off = 0, sa = 0, sb = 0;
     for (int i = 0; i < SHOT_CELLS; i++) {
-        if (a->grid[0][i] < 40 && b->grid[0][i] < 40)
+        if (black_cell(a, i) && black_cell(b, i))
+            continue;
+        off += b->grid[0][i] - a->grid[0][i];
+        sa += a->grid[0][i];
+        sb += b->grid[0][i];
+        n++;
+    }
+    if (!n)
+        return 0;
+    off /= n;
+    /* Contrast: the mean absolute deviation of the luma block means, both pictures together. */
+    double dev = 0;
+    for (int i = 0; i < SHOT_CELLS; i++)
+        if (!black_cell(a, i) || !black_cell(b, i))
+            dev += fabs(a->grid[0][i] - (double)sa / n) + fabs(b->grid[0][i] - (double)sb / n);
+    dev /= 2.0 * n;
+    const double tol = 10 * (dev >= 24 ? 1 : dev <= 6 ? 0.25 : dev / 24);
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        if (black_cell(a, i) && black_cell(b, i))
             continue;
         const int dc = abs(a->grid[1][i] - b->grid[1][i]) + abs(a->grid[2][i] - b->grid[2][i]);
-        n++;
         /* Both ways: something dark in front of part of the picture also moves the mean. */
-        same += abs(a->grid[0][i] - b->grid[0][i]) + dc < 10;
-        same_off += abs(a->grid[0][i] + off - b->grid[0][i]) + dc < 10;
+        same += abs(a->grid[0][i] - b->grid[0][i]) + dc < tol;
+        same_off += abs(a->grid[0][i] + off - b->grid[0][i]) + dc < tol;
     }
-    return n ? (double)(same > same_off ? same : same_off) / n : 0;
+    return (double)(same > same_off ? same : same_off) / n;
 }
 
 /*
@@ -229,10 +252,21 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const do
         /* A cut changes the whole picture; a muzzle flash or something in front of the lens leaves part of it. */
         if (unchanged_share(&f[j - 1], &f[j]) >= 0.5 || same_layout(&f[j - 1], &f[j]))
             continue;
-        double around = 0;
-        for (int64_t k = j - w; k <= j + w; k++)
-            if (k != j && k >= 1 && k < n && c[k] > around)
-                around = c[k];
+        /* The third largest distance around it: fast motion, zooms and grain keep many
+         * distances high, while a flash or another cut nearby adds only one or two. */
+        double top[3] = { 0, 0, 0 };
+        for (int64_t k = j - w; k <= j + w; k++) {
+            if (k == j || k < 1 || k >= n)
+                continue;
+            double v = c[k];
+            for (int t = 0; t < 3; t++)
+                if (v > top[t]) {
+                    double x = top[t];
+                    top[t] = v;
+                    v = x;
+                }
+        }
+        const double around = top[2];
         if (c[j] < p->cut_ratio * around)
             continue;
         /* Undone within r frames, either way: a flash or something passing the lens. */
