@@ -242,9 +242,73 @@ static int same_layout(const ShotFeat *a, const ShotFeat *b)
     return (sab - sa * sb / n) / sqrt(va * vb) >= 0.9;
 }
 
-static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const double *c, List *l,
+/* Pearson correlation of the luma block means of a and of b moved by (dx, dy) blocks, where they overlap. */
+static double layout_corr(const ShotFeat *a, const ShotFeat *b, int dx, int dy, int *flat)
+{
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    int n = 0;
+    for (int y = 0; y < SHOT_GH; y++)
+        for (int x = 0; x < SHOT_GW; x++) {
+            const int xb = x + dx, yb = y + dy;
+            if (xb < 0 || xb >= SHOT_GW || yb < 0 || yb >= SHOT_GH)
+                continue;
+            const int i = y * SHOT_GW + x, k = yb * SHOT_GW + xb;
+            if (black_cell(a, i) && black_cell(b, k))
+                continue;
+            const double u = a->grid[0][i], v = b->grid[0][k];
+            sa += u;
+            sb += v;
+            saa += u * u;
+            sbb += v * v;
+            sab += u * v;
+            n++;
+        }
+    *flat = 1;
+    if (n < 8)
+        return 0;
+    const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+    if (va < 4.0 * n || vb < 4.0 * n)
+        return 0;
+    *flat = 0;
+    return (sab - sa * sb / n) / sqrt(va * vb);
+}
+
+/*
+ * How far b's block layout is from a's: 1 - the Pearson correlation of the
+ * luma block means (blocks black in both left out), in [0, 1], at the best
+ * of the shifts by up to one block each way, so that a pan, a tilt or a jolt
+ * of the film in the gate is not a new layout. It ignores the histogram and
+ * the contrast, so it sees a cut between two grey pictures or two night
+ * scenes whose histograms match. Flat pictures (block means within 2 code
+ * values) say nothing (0): their correlation is grain.
+ */
+static double layout_change(const ShotFeat *a, const ShotFeat *b)
+{
+    double best = -1;
+    for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+            int flat;
+            const double r = layout_corr(a, b, dx, dy, &flat);
+            if (flat && !dx && !dy)
+                return 0;
+            if (!flat && r > best)
+                best = r;
+        }
+    return clamp01(1 - best);
+}
+
+/* The distance cuts are found on: the frame distance, or half the layout change when that is larger. */
+static double cut_distance(const ShotFeat *a, const ShotFeat *b)
+{
+    const double d = shots_distance(a, b), l = 0.5 * layout_change(a, b);
+    return d > l ? d : l;
+}
+
+static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, double *c, List *l,
                      const uint8_t *mask)
 {
+    for (int64_t j = 1; j < n; j++)
+        c[j] = cut_distance(&f[j - 1], &f[j]);
     const int64_t w = 6, r = p->flash_frames;
     for (int64_t j = 1; j < n; j++) {
         if (c[j] < p->cut_threshold || (mask[j] && mask[j - 1]))
@@ -273,10 +337,10 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const do
         int undone = 0;
         /* Most of the picture coming back counts too: the scene may have moved on behind the flash. */
         for (int64_t k = 1; k <= r && !undone; k++) {
-            if (j + k < n && (shots_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
+            if (j + k < n && (cut_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
                               unchanged_share(&f[j - 1], &f[j + k]) >= 0.5))
                 undone = 1;
-            if (j - 1 - k >= 0 && (shots_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
+            if (j - 1 - k >= 0 && (cut_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
                                    unchanged_share(&f[j - 1 - k], &f[j]) >= 0.5))
                 undone = 1;
         }
@@ -359,6 +423,9 @@ static int has_cut(const List *l, int upto, int64_t a, int64_t b)
     return 0;
 }
 
+/* A wipe fits at least this closely at one of its scales (share of |b - a|). */
+#define WIPE_ERR_CLOSE 0.18
+
 static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List *l, const uint8_t *mask)
 {
     static const int hs[] = { 2, 3, 4, 6, 8, 11, 15 };
@@ -366,9 +433,9 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
     const int fixed = l->n; /* fades and cuts found before */
     int64_t m = 0;
     while (m < n) {
-        int best_h = 0, hits = 0;
+        int best_h = 0, hits = 0, whits = 0;
         ShotType type = SHOT_DISSOLVE;
-        double best_err = 1;
+        double best_err = 1, min_werr = 1;
         for (int hi = 0; hi < nh; hi++) {
             int h = hs[hi];
             if (m - h < 0 || m + h >= n || mask[m - h] || mask[m + h] || mask[m])
@@ -383,15 +450,21 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
                 continue;
             int dis = x.alpha > 0.3 && x.alpha < 0.7 && x.blend_err < 0.3 && x.uniform >= 0.7;
             int wip = x.frac_b > 0.2 && x.frac_b < 0.8 && x.wipe_err < 0.25 && x.wipe_err < 0.6 * x.blend_err;
+            if (wip && x.wipe_err < min_werr)
+                min_werr = x.wipe_err;
             if (dis || wip) {
                 hits += dis;
+                whits += wip && !dis;
                 best_h = h;
                 type = dis ? SHOT_DISSOLVE : SHOT_WIPE;
                 best_err = dis ? x.blend_err : x.wipe_err;
             }
         }
         /* A dissolve is a mix at every scale inside it; motion that happens to fit once is not. */
-        if (!best_h || (type == SHOT_DISSOLVE && hits < 2)) {
+        /* So is a wipe: camera motion over a textured picture can put every block
+         * near one end or the other at one scale, rarely at two and closely. */
+        if (!best_h || (type == SHOT_DISSOLVE && hits < 2) ||
+            (type == SHOT_WIPE && (whits < 2 || min_werr >= WIPE_ERR_CLOSE))) {
             m++;
             continue;
         }
@@ -447,8 +520,6 @@ int shots_detect(const ShotFeat *f, int64_t n, const ShotParams *p, ShotBoundary
     if (!c || !mask)
         goto end;
     c[0] = 0;
-    for (int64_t j = 1; j < n; j++)
-        c[j] = shots_distance(&f[j - 1], &f[j]);
     if ((ret = find_fades(f, n, p, &l, mask)) < 0 || (ret = find_cuts(f, n, p, c, &l, mask)) < 0 ||
         (ret = find_gradual(f, n, p, &l, mask)) < 0)
         goto end;
@@ -464,7 +535,7 @@ int shots_detect(const ShotFeat *f, int64_t n, const ShotParams *p, ShotBoundary
     for (int i = 0; i < l.n; i++) {
         ShotBoundary *prev = k ? &l.v[k - 1] : NULL, *cur = &l.v[i];
         if (prev && (prev->type == SHOT_DISSOLVE || prev->type == SHOT_WIPE) && prev->type == cur->type &&
-            cur->start <= prev->end + 3) {
+            cur->start <= prev->end + 6) {
             prev->end = cur->end > prev->end ? cur->end : prev->end;
             prev->cut = (prev->start + prev->end + 1) / 2;
             prev->confidence = prev->confidence < cur->confidence ? prev->confidence : cur->confidence;
