@@ -183,41 +183,55 @@ static int black_cell(const ShotFeat *f, int i)
  * going on): blocks whose means differ by less than a tolerance (Y, Cb and
  * Cr together) once the mean luma difference is taken off, among the blocks
  * that are not black in both (letterbox bars and night skies say nothing).
- * The tolerance is 10 code values for pictures of ordinary contrast and
- * shrinks with it: in a night scene every block sits within a few code
- * values of black, and two different shots would otherwise look the same.
+ * The tolerance is 10 code values for pictures of ordinary brightness or
+ * contrast and shrinks in dark, flat ones: in a night scene every block sits
+ * within a few code values of black, and two different shots would
+ * otherwise look the same.
  * 0 when every block is black.
  */
+static int cmp_int(const void *x, const void *y)
+{
+    return *(const int *)x - *(const int *)y;
+}
+
 static double unchanged_share(const ShotFeat *a, const ShotFeat *b)
 {
-    int n = 0, same = 0, same_off = 0, off = 0, sa = 0, sb = 0;
+    int n = 0, sum = 0, sa = 0, sb = 0, d[SHOT_CELLS];
     for (int i = 0; i < SHOT_CELLS; i++) {
         if (black_cell(a, i) && black_cell(b, i))
             continue;
-        off += b->grid[0][i] - a->grid[0][i];
+        d[n] = b->grid[0][i] - a->grid[0][i];
+        sum += d[n++];
         sa += a->grid[0][i];
         sb += b->grid[0][i];
-        n++;
     }
     if (!n)
         return 0;
-    off /= n;
-    /* Contrast: the mean absolute deviation of the luma block means, both pictures together. */
+    /* Three guesses at the change of light: none, the mean change (something dark in
+     * front of part of the picture moves it too) and the median change (a car crossing
+     * an auto-exposed picture moves the mean, not the median). The best one counts. */
+    qsort(d, (size_t)n, sizeof(*d), cmp_int);
+    const int off[3] = { 0, sum / n, d[n / 2] };
+    /* Brightness above black (16-80) or contrast (mean absolute deviation of the block
+     * means, 6-24), whichever is larger, maps to a quarter to all of the tolerance. */
     double dev = 0;
     for (int i = 0; i < SHOT_CELLS; i++)
         if (!black_cell(a, i) || !black_cell(b, i))
             dev += fabs(a->grid[0][i] - (double)sa / n) + fabs(b->grid[0][i] - (double)sb / n);
-    dev /= 2.0 * n;
-    const double tol = 10 * (dev >= 24 ? 1 : dev <= 6 ? 0.25 : dev / 24);
-    for (int i = 0; i < SHOT_CELLS; i++) {
-        if (black_cell(a, i) && black_cell(b, i))
-            continue;
-        const int dc = abs(a->grid[1][i] - b->grid[1][i]) + abs(a->grid[2][i] - b->grid[2][i]);
-        /* Both ways: something dark in front of part of the picture also moves the mean. */
-        same += abs(a->grid[0][i] - b->grid[0][i]) + dc < tol;
-        same_off += abs(a->grid[0][i] + off - b->grid[0][i]) + dc < tol;
+    const double lift = ((double)(sa + sb) / (2.0 * n) - 16) / 64, spread = (dev / (2.0 * n) - 6) / 18 + 0.25;
+    const double k = lift > spread ? lift : spread, tol = 10 * (k >= 1 ? 1 : k <= 0.25 ? 0.25 : k);
+    int best = 0;
+    for (int o = 0; o < 3; o++) {
+        int same = 0;
+        for (int i = 0; i < SHOT_CELLS; i++) {
+            if (black_cell(a, i) && black_cell(b, i))
+                continue;
+            const int dc = abs(a->grid[1][i] - b->grid[1][i]) + abs(a->grid[2][i] - b->grid[2][i]);
+            same += abs(a->grid[0][i] + off[o] - b->grid[0][i]) + dc < tol;
+        }
+        best = same > best ? same : best;
     }
-    return (double)(same > same_off ? same : same_off) / n;
+    return (double)best / n;
 }
 
 /*
