@@ -15,12 +15,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 eval_dir=${2:-/tmp/rs-shots-eval}
-edits=${3:-12}
+edits=${3:-18}
 rushes=$build/tools/rushes
 media=$here/../shared/media
 [ -x "$rushes" ] || { echo "bench: $rushes not built (ninja -C $build)" >&2; exit 2; }
 [ -d "$media" ] || { echo "bench: $media is missing (the evaluation set is made from it)" >&2; exit 2; }
-[ -f "$eval_dir/truth.json" ] || nice -n 10 python3 "$here/bench/shots/gen.py" "$media" "$eval_dir" "$edits"
+# gen.py keeps the edits already made and adds the missing ones.
+nice -n 10 python3 "$here/bench/shots/gen.py" "$media" "$eval_dir" "$edits"
 tmp=$(mktemp -d /tmp/rs-bench-shots.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/content_detect" "$here/bench/shots/content_detect.c"
@@ -53,8 +54,10 @@ PY
 echo "== synthetic edits ($eval_dir; bench/shots/TRUTH.md)"
 detect "$eval_dir" "$eval_dir/truth.json" > "$tmp/results.json"
 python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json"
-echo "== the blind edits alone (not looked at while developing)"
-python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json" blind
+for set in dev blind blind2; do
+  echo "== the $set edits alone (bench/shots/TRUTH.md)"
+  python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json" $set
+done
 echo "== real footage (bench/shots/truth_real.json, our annotation)"
 detect "$media" "$here/bench/shots/truth_real.json" > "$tmp/real.json"
 python3 "$here/bench/shots/score.py" "$here/bench/shots/truth_real.json" "$tmp/real.json"

@@ -90,12 +90,16 @@ static double clamp01(double x)
  */
 static int solid_kind(const ShotFeat *f, const ShotParams *p)
 {
-    int64_t dark = 0, bright = 0;
+    int64_t dark = 0, black = 0, bright = 0;
     for (int i = 0; i < 5; i++)            /* luma < 40 */
         dark += f->hist[i];
+    for (int i = 0; i < 3; i++)            /* luma < 24 */
+        black += f->hist[i];
     for (int i = 25; i < SHOT_HY; i++)     /* luma >= 200 */
         bright += f->hist[i];
-    if (dark >= p->solid_fraction * SHOT_HSCALE)
+    /* Black itself, not a night scene: that has nearly all of its pixels under 40 too,
+     * but most of them above black (24), where a black frame has nearly none. */
+    if (dark >= p->solid_fraction * SHOT_HSCALE && black >= (p->solid_fraction - 0.1) * SHOT_HSCALE)
         return 1;
     if (bright >= p->solid_fraction * SHOT_HSCALE)
         return 2;
@@ -234,30 +238,14 @@ static double unchanged_share(const ShotFeat *a, const ShotFeat *b)
     return (double)best / n;
 }
 
-/*
- * The same picture under other light: luma block means of a and b on one
- * line (Pearson correlation 0.9 or more). An exposure or lighting change
- * keeps the layout; a new shot does not. Flat pictures say nothing (0).
- */
-static int same_layout(const ShotFeat *a, const ShotFeat *b)
-{
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    for (int i = 0; i < SHOT_CELLS; i++) {
-        double x = a->grid[0][i], y = b->grid[0][i];
-        sa += x;
-        sb += y;
-        saa += x * x;
-        sbb += y * y;
-        sab += x * y;
-    }
-    const double n = SHOT_CELLS, va = saa - sa * sa / n, vb = sbb - sb * sb / n;
-    if (va < 9 * n || vb < 9 * n)
-        return 0;
-    return (sab - sa * sb / n) / sqrt(va * vb) >= 0.9;
-}
 
-/* Pearson correlation of the luma block means of a and of b moved by (dx, dy) blocks, where they overlap. */
-static double layout_corr(const ShotFeat *a, const ShotFeat *b, int dx, int dy, int *flat)
+/*
+ * Pearson correlation of the luma block means of a and of b moved by (dx, dy)
+ * blocks, where they overlap, leaving out blocks black in both. *flat is set
+ * (and 0 returned) when either picture's block means vary by less than
+ * min_var (a variance, code values squared).
+ */
+static double layout_corr(const ShotFeat *a, const ShotFeat *b, int dx, int dy, double min_var, int *flat)
 {
     double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
     int n = 0;
@@ -281,10 +269,25 @@ static double layout_corr(const ShotFeat *a, const ShotFeat *b, int dx, int dy, 
     if (n < 8)
         return 0;
     const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
-    if (va < 4.0 * n || vb < 4.0 * n)
+    if (va < min_var * n || vb < min_var * n)
         return 0;
     *flat = 0;
     return (sab - sa * sb / n) / sqrt(va * vb);
+}
+
+/*
+ * The same picture under other light: luma block means of a and b on one
+ * line (Pearson correlation 0.9 or more). An exposure or lighting change
+ * keeps the layout; a new shot does not. Blocks black in both (letterbox
+ * bars) are left out: two letterboxed shots share their bars, and the bars
+ * alone would put any two of them on one line. Flat pictures (block means
+ * within 3 code values) say nothing (0).
+ */
+static int same_layout(const ShotFeat *a, const ShotFeat *b)
+{
+    int flat;
+    const double r = layout_corr(a, b, 0, 0, 9, &flat);
+    return !flat && r >= 0.9;
 }
 
 /*
@@ -302,7 +305,7 @@ static double layout_change(const ShotFeat *a, const ShotFeat *b)
     for (int dy = -1; dy <= 1; dy++)
         for (int dx = -1; dx <= 1; dx++) {
             int flat;
-            const double r = layout_corr(a, b, dx, dy, &flat);
+            const double r = layout_corr(a, b, dx, dy, 4, &flat);
             if (flat && !dx && !dy)
                 return 0;
             if (!flat && r > best)
@@ -326,6 +329,11 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, double *
     const int64_t w = 6, r = p->flash_frames;
     for (int64_t j = 1; j < n; j++) {
         if (c[j] < p->cut_threshold || (mask[j] && mask[j - 1]))
+            continue;
+        /* A cut moves the block means or their layout. In a night scene, where every level
+         * sits near one histogram bin edge, noise and a slight change of exposure can move
+         * the histogram alone. */
+        if (grid_distance(&f[j - 1], &f[j]) < 1.5 && layout_change(&f[j - 1], &f[j]) < 0.5)
             continue;
         /* A cut changes the whole picture; a muzzle flash or something in front of the lens leaves part of it. */
         if (unchanged_share(&f[j - 1], &f[j]) >= 0.5 || same_layout(&f[j - 1], &f[j]))

@@ -112,7 +112,7 @@ static int event_line(Reader *r, char **tok, int n)
     if (tc[3] < tc[2])
         return bad(r, "record out is before record in:", tok[n - 1]);
     if (dur > tc[3] - tc[2]) {
-        char what[96];
+        char what[128];
         snprintf(what, sizeof(what), "the dissolve or wipe (%lld frames) lasts longer than its event (%lld)",
                  (long long)dur, (long long)(tc[3] - tc[2]));
         return bad(r, what, NULL);

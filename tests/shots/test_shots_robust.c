@@ -2,7 +2,7 @@
  * The shot classifier against the hard cases of doc/shots.md, on feature
  * records built by hand (shot_pics.h): cuts that global histograms cannot
  * see (two low-contrast pictures with the same histogram, two night scenes,
- * two letterboxed pictures), a cut right after a flash, and distractors that
+ * two letterboxed pictures, flat ones too), a cut right after a flash, and distractors that
  * must not become boundaries (a strobe, a zoom).
  */
 #include <math.h>
@@ -88,6 +88,33 @@ static void brighten(Pic *out, const Pic *in)
         out->v[0][k] = in->v[0][k] * 0.3 + 200;
 }
 
+/* Two flat letterboxed pictures (a pale sky, grey asphalt): the shared bars alone must not make them one layout. */
+static void test_flat_letterbox_cut(void)
+{
+    Pic a, b;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        const int bar = i < SHOT_GW || i >= SHOT_CELLS - SHOT_GW;
+        a.v[0][i] = bar ? 16 : 170 + rnd() % 12;
+        a.v[1][i] = bar ? 128 : 140 + rnd() % 3;
+        a.v[2][i] = bar ? 128 : 120 + rnd() % 3;
+        b.v[0][i] = bar ? 16 : 100 + rnd() % 12;
+        b.v[1][i] = b.v[2][i] = bar ? 128 : 127 + rnd() % 3;
+    }
+    expect_one_cut(&a, &b, "flat letterbox");
+}
+
+/* Two night scenes with every pixel under luma 40, most above black: not black frames. */
+static void test_night_cut(void)
+{
+    Pic a, b;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        a.v[0][i] = 16 + (30 + rnd() % 90) * 0.17;
+        b.v[0][i] = 16 + (30 + rnd() % 90) * 0.17;
+        a.v[1][i] = a.v[2][i] = b.v[1][i] = b.v[2][i] = 128;
+    }
+    expect_one_cut(&a, &b, "night");
+}
+
 /* A strobe (three one-frame flashes within 7 frames) and, apart from it, a flash 4 frames before a cut. */
 static void test_strobe_and_flash_before_cut(void)
 {
@@ -147,6 +174,8 @@ int main(void)
     RS_RUN(test_low_contrast_cut);
     RS_RUN(test_dark_cut);
     RS_RUN(test_letterbox_cut);
+    RS_RUN(test_flat_letterbox_cut);
+    RS_RUN(test_night_cut);
     RS_RUN(test_strobe_and_flash_before_cut);
     RS_RUN(test_zoom);
     return rs_test_end();
