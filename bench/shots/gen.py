@@ -65,10 +65,12 @@ BAR = (H - round(W / 2.39)) // 2          # letterbox bar height for 2.39:1
 TRANSITIONS = ["cut", "dissolve", "cut", "wipe", "cut", "fade_out_in", "cut", "dissolve", "cut", "wipe",
                "cut", "dissolve"]
 # Edits 0-3 are for developing the detector (their errors may be looked at); 4-11 were
-# blind until the first final measurement, whose misses led to two fixes; 12 and later
-# were made after those fixes and not looked at before the second ("blind2").
+# blind until the first final measurement, whose misses led to two fixes; 12-17 were made
+# after those fixes and not looked at before the second ("blind2"), whose errors led to a
+# change of the fade rules; 18 and later were made after it ("blind3").
 DEV_EDITS = 4
 BLIND_EDITS = 12
+BLIND2_EDITS = 18
 WIPES = ["wipeleft", "wiperight", "wipeup", "wipedown", "slideleft"]
 KINDS = ["flash", "muzzle", "pan", "pass", "zoom", "strobe", None]
 DLEN = {"flash": (1, 3), "muzzle": (1, 2), "pan": (8, 8), "pass": (7, 7), "zoom": (10, 20), "strobe": (7, 8),
@@ -262,12 +264,13 @@ def build(media, out, n, rng, truth):
                     "-pix_fmt", "yuv420p", os.path.join(out, name)], check=True)
     for p in files + [raw]:
         os.remove(p)
-    truth[name] = {"set": "dev" if n < DEV_EDITS else "blind" if n < BLIND_EDITS else "blind2", "frames": total, "segments": segs, "events": sorted(events, key=lambda e: e["start"])}
+    truth[name] = {"set": ("dev" if n < DEV_EDITS else "blind" if n < BLIND_EDITS else
+                                    "blind2" if n < BLIND2_EDITS else "blind3"), "frames": total, "segments": segs, "events": sorted(events, key=lambda e: e["start"])}
 
 
 def main():
     media, out = sys.argv[1], sys.argv[2]
-    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 18
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 24
     os.makedirs(out, exist_ok=True)
     tpath = os.path.join(out, "truth.json")
     truth = json.load(open(tpath)) if os.path.exists(tpath) else {}

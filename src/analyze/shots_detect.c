@@ -115,10 +115,13 @@ static int solid_kind(const ShotFeat *f, const ShotParams *p)
 static int64_t walk_fade(const ShotFeat *f, int64_t n, int64_t edge, int step, int white, const ShotParams *p)
 {
     int64_t k = edge + step, last = edge;
+    int into_solid = 0;
     while (k >= 0 && k < n && llabs(k - edge) <= p->max_fade) {
         const ShotFeat *cur = &f[k], *near = &f[k - step];
-        if (solid_kind(cur, p))
+        if (solid_kind(cur, p)) {
+            into_solid = 1;
             break;
+        }
         if (cur->y_sd + 0.25f < near->y_sd)
             break;
         /* The mean moves away from the solid colour as we leave it. */
@@ -133,12 +136,20 @@ static int64_t walk_fade(const ShotFeat *f, int64_t n, int64_t edge, int step, i
     }
     if (last == edge)
         return edge;
-    /* A cut into black leaves a full-contrast frame beside the solid run. */
+    /* A cut into black leaves a frame of the picture's own contrast and level beside the
+     * solid run; a fade, one that has lost much of either. A dark picture fading out loses
+     * level more than contrast, a flat bright one only level. A ramp from one solid run
+     * into another (black to white, as in a test pattern) has no shot to fade. */
     const ShotFeat *outer = &f[last], *inner = &f[edge + step];
-    if (llabs(last - edge) < 2 || inner->y_sd > 0.6f * outer->y_sd || outer->y_sd < 8)
+    const float solid = white ? 235.f : 16.f;
+    const float lo = fabsf(outer->y_mean - solid), li = fabsf(inner->y_mean - solid);
+    if (llabs(last - edge) < 2 || (inner->y_sd > 0.6f * outer->y_sd && li > 0.6f * lo) ||
+        (outer->y_sd < 8 && lo < 24) || into_solid)
         return edge;
     return last;
 }
+
+static double unchanged_share(const ShotFeat *a, const ShotFeat *b);
 
 static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l, uint8_t *mask)
 {
@@ -155,6 +166,11 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
         j = e + 1;
         const int white = kind == 2;
         int64_t fo = walk_fade(f, n, s, -1, white, p), fi = walk_fade(f, n, e, +1, white, p);
+        /* Something dark sweeping past the lens darkens the picture to black and gives the
+         * same picture back within a few frames: that is no fade out and in. */
+        if (fo < s && fi > e && fi - fo <= 2 * p->flash_frames && fo > 0 && fi + 1 < n &&
+            unchanged_share(&f[fo - 1], &f[fi + 1]) >= 0.5)
+            continue;
         double co = fo < s ? clamp01(0.5 + 0.05 * (double)(s - fo)) : 0;
         double ci = fi > e ? clamp01(0.5 + 0.05 * (double)(fi - e)) : 0;
         int ret = 0;

@@ -3,7 +3,8 @@
  * records built by hand (shot_pics.h): cuts that global histograms cannot
  * see (two low-contrast pictures with the same histogram, two night scenes,
  * two letterboxed pictures, flat ones too), a cut right after a flash, and distractors that
- * must not become boundaries (a strobe, a zoom).
+ * must not become boundaries (a strobe, a zoom, something dark passing the
+ * lens, a black-to-white ramp), and a fade out of a flat picture.
  */
 #include <math.h>
 #include <stdio.h>
@@ -169,6 +170,90 @@ static void test_zoom(void)
     free(bd);
 }
 
+static int classify(const ShotFeat *f, int64_t n, ShotBoundary **bd)
+{
+    int nb = -1;
+    RS_CHECK_EQ_INT(shots_detect(f, n, &params, bd, &nb), 0);
+    return nb;
+}
+
+/* A flat, bright picture (little contrast to lose) fading to black over 4 frames, then a fade in. */
+static void test_flat_picture_fade(void)
+{
+    ShotFeat f[120];
+    Pic a, b, black, m;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        a.v[0][i] = 145 + rnd() % 10;
+        a.v[1][i] = a.v[2][i] = 128;
+    }
+    pic_random(&b);
+    pic_fill(&black, 16);
+    for (int i = 0; i < 120; i++) {
+        if (i < 50)
+            m = a;
+        else if (i < 54)
+            mix(&m, &a, &black, (i - 49) / 5.0);
+        else if (i < 60)
+            m = black;
+        else if (i < 72)
+            mix(&m, &black, &b, (i - 59) / 13.0);
+        else
+            m = b;
+        feat(&f[i], &m, i);
+    }
+    ShotBoundary *bd = NULL;
+    int nb = classify(f, 120, &bd);
+    RS_CHECK_EQ_INT(nb, 1);
+    if (nb == 1) {
+        RS_CHECK_EQ_STR(shots_type_name(bd[0].type), "fade_out_in");
+        RS_CHECK(bd[0].start >= 48 && bd[0].start <= 52 && bd[0].end >= 68 && bd[0].end <= 72);
+    }
+    free(bd);
+}
+
+/* Something black sweeping across a dark picture (it covers all of it on one frame): no boundary. */
+static void test_dark_pass(void)
+{
+    ShotFeat f[80];
+    Pic a, m;
+    for (int i = 0; i < SHOT_CELLS; i++) {
+        a.v[0][i] = 20 + rnd() % 40;
+        a.v[1][i] = a.v[2][i] = 128;
+    }
+    for (int i = 0; i < 80; i++) {
+        m = a;
+        /* Frames 30-36: the edge of the black shape crosses the grid, then leaves it. */
+        for (int c = 0; c < SHOT_CELLS; c++) {
+            const int x = c % SHOT_GW, lo = (i - 30) * 4 - 8, hi = lo + 16;
+            if (i >= 30 && i <= 36 && x >= lo && x < hi)
+                m.v[0][c] = 16;
+        }
+        feat(&f[i], &m, i);
+    }
+    ShotBoundary *bd = NULL;
+    int nb = classify(f, 80, &bd);
+    if (nb > 0)
+        fprintf(stderr, "dark pass: %s at %lld-%lld\n", shots_type_name(bd[0].type), (long long)bd[0].start,
+                (long long)bd[0].end);
+    RS_CHECK_EQ_INT(nb, 0);
+    free(bd);
+}
+
+/* A flat field ramping from black to white and back (a test pattern): no shot, no fade. */
+static void test_black_white_ramp(void)
+{
+    ShotFeat f[100];
+    Pic m;
+    for (int i = 0; i < 100; i++) {
+        const double y = i < 20 ? 16 : i < 40 ? 16 + (i - 19) * 11 : i < 60 ? 235 : i < 80 ? 235 - (i - 59) * 11 : 16;
+        pic_fill(&m, y);
+        feat(&f[i], &m, i);
+    }
+    ShotBoundary *bd = NULL;
+    RS_CHECK_EQ_INT(classify(f, 100, &bd), 0);
+    free(bd);
+}
+
 int main(void)
 {
     RS_RUN(test_low_contrast_cut);
@@ -178,5 +263,8 @@ int main(void)
     RS_RUN(test_night_cut);
     RS_RUN(test_strobe_and_flash_before_cut);
     RS_RUN(test_zoom);
+    RS_RUN(test_flat_picture_fade);
+    RS_RUN(test_dark_pass);
+    RS_RUN(test_black_white_ramp);
     return rs_test_end();
 }
