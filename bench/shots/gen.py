@@ -67,10 +67,12 @@ TRANSITIONS = ["cut", "dissolve", "cut", "wipe", "cut", "fade_out_in", "cut", "d
 # Edits 0-3 are for developing the detector (their errors may be looked at); 4-11 were
 # blind until the first final measurement, whose misses led to two fixes; 12-17 were made
 # after those fixes and not looked at before the second ("blind2"), whose errors led to a
-# change of the fade rules; 18 and later were made after it ("blind3").
+# change of the fade rules; 18-23 were made after it ("blind3"), whose errors led to joining
+# dissolve pieces up to 12 frames apart; 24 and later were made after that ("blind4").
 DEV_EDITS = 4
 BLIND_EDITS = 12
 BLIND2_EDITS = 18
+BLIND3_EDITS = 24
 WIPES = ["wipeleft", "wiperight", "wipeup", "wipedown", "slideleft"]
 KINDS = ["flash", "muzzle", "pan", "pass", "zoom", "strobe", None]
 DLEN = {"flash": (1, 3), "muzzle": (1, 2), "pan": (8, 8), "pass": (7, 7), "zoom": (10, 20), "strobe": (7, 8),
@@ -265,12 +267,12 @@ def build(media, out, n, rng, truth):
     for p in files + [raw]:
         os.remove(p)
     truth[name] = {"set": ("dev" if n < DEV_EDITS else "blind" if n < BLIND_EDITS else
-                                    "blind2" if n < BLIND2_EDITS else "blind3"), "frames": total, "segments": segs, "events": sorted(events, key=lambda e: e["start"])}
+                                    "blind2" if n < BLIND2_EDITS else "blind3" if n < BLIND3_EDITS else "blind4"), "frames": total, "segments": segs, "events": sorted(events, key=lambda e: e["start"])}
 
 
 def main():
     media, out = sys.argv[1], sys.argv[2]
-    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 24
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 30
     os.makedirs(out, exist_ok=True)
     tpath = os.path.join(out, "truth.json")
     truth = json.load(open(tpath)) if os.path.exists(tpath) else {}

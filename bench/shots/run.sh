@@ -15,7 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 eval_dir=${2:-/tmp/rs-shots-eval}
-edits=${3:-24}
+edits=${3:-30}
 rushes=$build/tools/rushes
 media=$here/../shared/media
 [ -x "$rushes" ] || { echo "bench: $rushes not built (ninja -C $build)" >&2; exit 2; }
@@ -54,7 +54,7 @@ PY
 echo "== synthetic edits ($eval_dir; bench/shots/TRUTH.md)"
 detect "$eval_dir" "$eval_dir/truth.json" > "$tmp/results.json"
 python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json"
-for set in dev blind blind2 blind3; do
+for set in dev blind blind2 blind3 blind4; do
   echo "== the $set edits alone (bench/shots/TRUTH.md)"
   python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json" $set
 done

@@ -3,12 +3,13 @@
  * shots.h) and finds, in this order:
  *
  *  1. Fades: runs of solid black or white frames, with the frames before
- *     them losing contrast toward the solid colour (fade out) and the frames
- *     after gaining it (fade in). A pair around a short solid run is one
- *     fade_out_in.
- *  2. Hard cuts: a frame distance that is large in itself and several times
- *     the largest distance around it (so fast pans, zooms and grain, which
- *     keep every distance high, do not cut), and that is not undone within
+ *     them losing contrast or level toward the solid colour (fade out) and
+ *     the frames after gaining it (fade in). A pair around a short solid run
+ *     is one fade_out_in.
+ *  2. Hard cuts: a cut distance (frame distance or layout change, see
+ *     shots_compare.c) that is large in itself and several times the third
+ *     largest distance around it (so fast pans, zooms and grain, which keep
+ *     every distance high, do not cut), and that is not undone within
  *     flash_frames: when the picture after a short bright or blocked run
  *     matches the one before it, the run was a flash, a strobe or something
  *     passing the lens, not a cut.
@@ -29,34 +30,6 @@ const char *shots_type_name(ShotType t)
 {
     static const char *const names[] = { "cut", "dissolve", "wipe", "fade_out", "fade_in", "fade_out_in" };
     return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
-}
-
-static double hist_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    int64_t dy = 0, dc = 0;
-    for (int i = 0; i < SHOT_HY; i++)
-        dy += abs((int)a->hist[i] - (int)b->hist[i]);
-    for (int i = SHOT_HY; i < SHOT_HBINS; i++)
-        dc += abs((int)a->hist[i] - (int)b->hist[i]);
-    /* Half the L1 distance of two normalised histograms is in [0, 1]. */
-    return 0.5 * (0.5 * (double)dy + 0.25 * (double)dc) / SHOT_HSCALE;
-}
-
-/* Mean absolute difference of the block means, luma counted twice, 8-bit units. */
-static double grid_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    int64_t s = 0;
-    for (int i = 0; i < SHOT_CELLS; i++)
-        s += 2 * abs(a->grid[0][i] - b->grid[0][i]) + abs(a->grid[1][i] - b->grid[1][i]) +
-             abs(a->grid[2][i] - b->grid[2][i]);
-    return (double)s / (4.0 * SHOT_CELLS);
-}
-
-double shots_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    /* Unrelated shots differ by 30-60 code values in block means; 40 saturates. */
-    double g = grid_distance(a, b) / 40.0;
-    return 0.5 * hist_distance(a, b) + 0.5 * (g < 1 ? g : 1);
 }
 
 typedef struct List {
@@ -149,8 +122,6 @@ static int64_t walk_fade(const ShotFeat *f, int64_t n, int64_t edge, int step, i
     return last;
 }
 
-static double unchanged_share(const ShotFeat *a, const ShotFeat *b);
-
 static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l, uint8_t *mask)
 {
     int64_t j = 0;
@@ -169,7 +140,7 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
         /* Something dark sweeping past the lens darkens the picture to black and gives the
          * same picture back within a few frames: that is no fade out and in. */
         if (fo < s && fi > e && fi - fo <= 2 * p->flash_frames && fo > 0 && fi + 1 < n &&
-            unchanged_share(&f[fo - 1], &f[fi + 1]) >= 0.5)
+            shots_unchanged_share(&f[fo - 1], &f[fi + 1]) >= 0.5)
             continue;
         double co = fo < s ? clamp01(0.5 + 0.05 * (double)(s - fo)) : 0;
         double ci = fi > e ? clamp01(0.5 + 0.05 * (double)(fi - e)) : 0;
@@ -191,157 +162,11 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
     return 0;
 }
 
-/* A block of a letterbox or pillarbox bar (or a black sky): near black with no colour. */
-static int black_cell(const ShotFeat *f, int i)
-{
-    return f->grid[0][i] < 28 && abs(f->grid[1][i] - 128) < 6 && abs(f->grid[2][i] - 128) < 6;
-}
-
-/*
- * Share of the picture that did not change from a to b, allowing for a
- * change of overall brightness (an iris or auto-exposure move, a light
- * going on): blocks whose means differ by less than a tolerance (Y, Cb and
- * Cr together) once the mean luma difference is taken off, among the blocks
- * that are not black in both (letterbox bars and night skies say nothing).
- * The tolerance is 10 code values for pictures of ordinary brightness or
- * contrast and shrinks in dark, flat ones: in a night scene every block sits
- * within a few code values of black, and two different shots would
- * otherwise look the same.
- * 0 when every block is black.
- */
-static int cmp_int(const void *x, const void *y)
-{
-    return *(const int *)x - *(const int *)y;
-}
-
-static double unchanged_share(const ShotFeat *a, const ShotFeat *b)
-{
-    int n = 0, sum = 0, sa = 0, sb = 0, d[SHOT_CELLS];
-    for (int i = 0; i < SHOT_CELLS; i++) {
-        if (black_cell(a, i) && black_cell(b, i))
-            continue;
-        d[n] = b->grid[0][i] - a->grid[0][i];
-        sum += d[n++];
-        sa += a->grid[0][i];
-        sb += b->grid[0][i];
-    }
-    if (!n)
-        return 0;
-    /* Three guesses at the change of light: none, the mean change (something dark in
-     * front of part of the picture moves it too) and the median change (a car crossing
-     * an auto-exposed picture moves the mean, not the median). The best one counts. */
-    qsort(d, (size_t)n, sizeof(*d), cmp_int);
-    const int off[3] = { 0, sum / n, d[n / 2] };
-    /* Brightness above black (16-80) or contrast (mean absolute deviation of the block
-     * means, 6-24), whichever is larger, maps to a quarter to all of the tolerance. */
-    double dev = 0;
-    for (int i = 0; i < SHOT_CELLS; i++)
-        if (!black_cell(a, i) || !black_cell(b, i))
-            dev += fabs(a->grid[0][i] - (double)sa / n) + fabs(b->grid[0][i] - (double)sb / n);
-    const double lift = ((double)(sa + sb) / (2.0 * n) - 16) / 64, spread = (dev / (2.0 * n) - 6) / 18 + 0.25;
-    const double k = lift > spread ? lift : spread, tol = 10 * (k >= 1 ? 1 : k <= 0.25 ? 0.25 : k);
-    int best = 0;
-    for (int o = 0; o < 3; o++) {
-        int same = 0;
-        for (int i = 0; i < SHOT_CELLS; i++) {
-            if (black_cell(a, i) && black_cell(b, i))
-                continue;
-            const int dc = abs(a->grid[1][i] - b->grid[1][i]) + abs(a->grid[2][i] - b->grid[2][i]);
-            same += abs(a->grid[0][i] + off[o] - b->grid[0][i]) + dc < tol;
-        }
-        best = same > best ? same : best;
-    }
-    return (double)best / n;
-}
-
-
-/*
- * Pearson correlation of the luma block means of a and of b moved by (dx, dy)
- * blocks, where they overlap, leaving out blocks black in both. *flat is set
- * (and 0 returned) when either picture's block means vary by less than
- * min_var (a variance, code values squared).
- */
-static double layout_corr(const ShotFeat *a, const ShotFeat *b, int dx, int dy, double min_var, int *flat)
-{
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    int n = 0;
-    for (int y = 0; y < SHOT_GH; y++)
-        for (int x = 0; x < SHOT_GW; x++) {
-            const int xb = x + dx, yb = y + dy;
-            if (xb < 0 || xb >= SHOT_GW || yb < 0 || yb >= SHOT_GH)
-                continue;
-            const int i = y * SHOT_GW + x, k = yb * SHOT_GW + xb;
-            if (black_cell(a, i) && black_cell(b, k))
-                continue;
-            const double u = a->grid[0][i], v = b->grid[0][k];
-            sa += u;
-            sb += v;
-            saa += u * u;
-            sbb += v * v;
-            sab += u * v;
-            n++;
-        }
-    *flat = 1;
-    if (n < 8)
-        return 0;
-    const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
-    if (va < min_var * n || vb < min_var * n)
-        return 0;
-    *flat = 0;
-    return (sab - sa * sb / n) / sqrt(va * vb);
-}
-
-/*
- * The same picture under other light: luma block means of a and b on one
- * line (Pearson correlation 0.9 or more). An exposure or lighting change
- * keeps the layout; a new shot does not. Blocks black in both (letterbox
- * bars) are left out: two letterboxed shots share their bars, and the bars
- * alone would put any two of them on one line. Flat pictures (block means
- * within 3 code values) say nothing (0).
- */
-static int same_layout(const ShotFeat *a, const ShotFeat *b)
-{
-    int flat;
-    const double r = layout_corr(a, b, 0, 0, 9, &flat);
-    return !flat && r >= 0.9;
-}
-
-/*
- * How far b's block layout is from a's: 1 - the Pearson correlation of the
- * luma block means (blocks black in both left out), in [0, 1], at the best
- * of the shifts by up to one block each way, so that a pan, a tilt or a jolt
- * of the film in the gate is not a new layout. It ignores the histogram and
- * the contrast, so it sees a cut between two grey pictures or two night
- * scenes whose histograms match. Flat pictures (block means within 2 code
- * values) say nothing (0): their correlation is grain.
- */
-static double layout_change(const ShotFeat *a, const ShotFeat *b)
-{
-    double best = -1;
-    for (int dy = -1; dy <= 1; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
-            int flat;
-            const double r = layout_corr(a, b, dx, dy, 4, &flat);
-            if (flat && !dx && !dy)
-                return 0;
-            if (!flat && r > best)
-                best = r;
-        }
-    return clamp01(1 - best);
-}
-
-/* The distance cuts are found on: the frame distance, or half the layout change when that is larger. */
-static double cut_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    const double d = shots_distance(a, b), l = 0.5 * layout_change(a, b);
-    return d > l ? d : l;
-}
-
 static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, double *c, List *l,
                      const uint8_t *mask)
 {
     for (int64_t j = 1; j < n; j++)
-        c[j] = cut_distance(&f[j - 1], &f[j]);
+        c[j] = shots_cut_distance(&f[j - 1], &f[j]);
     const int64_t w = 6, r = p->flash_frames;
     for (int64_t j = 1; j < n; j++) {
         if (c[j] < p->cut_threshold || (mask[j] && mask[j - 1]))
@@ -349,10 +174,10 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, double *
         /* A cut moves the block means or their layout. In a night scene, where every level
          * sits near one histogram bin edge, noise and a slight change of exposure can move
          * the histogram alone. */
-        if (grid_distance(&f[j - 1], &f[j]) < 1.5 && layout_change(&f[j - 1], &f[j]) < 0.5)
+        if (shots_grid_distance(&f[j - 1], &f[j]) < 1.5 && shots_layout_change(&f[j - 1], &f[j]) < 0.5)
             continue;
         /* A cut changes the whole picture; a muzzle flash or something in front of the lens leaves part of it. */
-        if (unchanged_share(&f[j - 1], &f[j]) >= 0.5 || same_layout(&f[j - 1], &f[j]))
+        if (shots_unchanged_share(&f[j - 1], &f[j]) >= 0.5 || shots_same_layout(&f[j - 1], &f[j]))
             continue;
         /* The third largest distance around it: fast motion, zooms and grain keep many
          * distances high, while a flash or another cut nearby adds only one or two. */
@@ -375,11 +200,11 @@ static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, double *
         int undone = 0;
         /* Most of the picture coming back counts too: the scene may have moved on behind the flash. */
         for (int64_t k = 1; k <= r && !undone; k++) {
-            if (j + k < n && (cut_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
-                              unchanged_share(&f[j - 1], &f[j + k]) >= 0.5))
+            if (j + k < n && (shots_cut_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
+                              shots_unchanged_share(&f[j - 1], &f[j + k]) >= 0.5))
                 undone = 1;
-            if (j - 1 - k >= 0 && (cut_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
-                                   unchanged_share(&f[j - 1 - k], &f[j]) >= 0.5))
+            if (j - 1 - k >= 0 && (shots_cut_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
+                                   shots_unchanged_share(&f[j - 1 - k], &f[j]) >= 0.5))
                 undone = 1;
         }
         if (undone)
@@ -522,8 +347,8 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
         int64_t pa = s - 1 - p->flash_frames, pb = e + 1 + p->flash_frames;
         pa = pa < 0 ? 0 : pa;
         pb = pb >= n ? n - 1 : pb;
-        int joins = shots_distance(&f[pa], &f[pb]) >= p->gradual_threshold && unchanged_share(&f[pa], &f[pb]) < 0.3 &&
-                    !same_layout(&f[pa], &f[pb]) &&
+        int joins = shots_distance(&f[pa], &f[pb]) >= p->gradual_threshold && shots_unchanged_share(&f[pa], &f[pb]) < 0.3 &&
+                    !shots_same_layout(&f[pa], &f[pb]) &&
                     !has_cut(l, fixed, pa, pb);
         if (joins && !overlaps(l, s, e)) {
             /* A cut found inside the span was the fast middle of this transition. */
@@ -568,12 +393,13 @@ int shots_detect(const ShotFeat *f, int64_t n, const ShotParams *p, ShotBoundary
     l.n = k;
     if (l.n > 1)
         qsort(l.v, (size_t)l.n, sizeof(*l.v), by_start);
-    /* One slow transition can pass the mix test in two pieces; they are one boundary. */
+    /* One slow transition can pass the mix test in two pieces, its two ends (the middle needs
+     * scales whose ends move on with the action); pieces up to 12 frames apart are one boundary. */
     k = 0;
     for (int i = 0; i < l.n; i++) {
         ShotBoundary *prev = k ? &l.v[k - 1] : NULL, *cur = &l.v[i];
         if (prev && (prev->type == SHOT_DISSOLVE || prev->type == SHOT_WIPE) && prev->type == cur->type &&
-            cur->start <= prev->end + 6) {
+            cur->start <= prev->end + 12) {
             prev->end = cur->end > prev->end ? cur->end : prev->end;
             prev->cut = (prev->start + prev->end + 1) / 2;
             prev->confidence = prev->confidence < cur->confidence ? prev->confidence : cur->confidence;

@@ -139,13 +139,18 @@ static void test_strobe_and_flash_before_cut(void)
     free(bd);
 }
 
-/* A textured picture, as seen through a lens zoomed z times on its centre. */
+/*
+ * A textured picture, as seen through a lens zoomed z times on its centre. The
+ * texture changes within a block or two, as real pictures do at this scale: a
+ * zoom over a picture smooth across many blocks looks like a dissolve to the
+ * block tests (doc/shots.md).
+ */
 static void zoomed(Pic *p, double z)
 {
     for (int i = 0; i < SHOT_CELLS; i++) {
         const double u = ((i % SHOT_GW) + 0.5) / SHOT_GW - 0.5, v = ((i / SHOT_GW) + 0.5) / SHOT_GH - 0.5;
         const double x = u / z, y = v / z;
-        p->v[0][i] = 120 + 50 * sin(23 * x + 3) * cos(17 * y) + 30 * sin(41 * x - 29 * y);
+        p->v[0][i] = 120 + 50 * sin(53 * x + 3) * cos(37 * y) + 30 * sin(71 * x - 43 * y);
         p->v[1][i] = 128 + 20 * sin(13 * x + 19 * y);
         p->v[2][i] = 128 + 20 * cos(31 * x - 7 * y);
     }
