@@ -9,17 +9,19 @@
 #
 # EVAL_DIR (default /tmp/rs-shots-eval) keeps the synthetic edits and their
 # truth between runs; gen.py makes them from ../shared/media when missing
-# (a few minutes per edit). RS_BENCH_NO_SPEED=1 skips the speed part.
+# (about 20 s an edit, under nice). RS_BENCH_NO_SPEED=1 skips the speed part;
+# RS_BENCH_KEEP=DIR keeps the detections (results.json, real.json) there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 eval_dir=${2:-/tmp/rs-shots-eval}
-edits=${3:-8}
+edits=${3:-30}
 rushes=$build/tools/rushes
 media=$here/../shared/media
 [ -x "$rushes" ] || { echo "bench: $rushes not built (ninja -C $build)" >&2; exit 2; }
 [ -d "$media" ] || { echo "bench: $media is missing (the evaluation set is made from it)" >&2; exit 2; }
-[ -f "$eval_dir/truth.json" ] || python3 "$here/bench/shots/gen.py" "$media" "$eval_dir" "$edits"
+# gen.py keeps the edits already made and adds the missing ones.
+nice -n 10 python3 "$here/bench/shots/gen.py" "$media" "$eval_dir" "$edits"
 tmp=$(mktemp -d /tmp/rs-bench-shots.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/content_detect" "$here/bench/shots/content_detect.c"
@@ -52,9 +54,14 @@ PY
 echo "== synthetic edits ($eval_dir; bench/shots/TRUTH.md)"
 detect "$eval_dir" "$eval_dir/truth.json" > "$tmp/results.json"
 python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json"
+for set in dev blind blind2 blind3 blind4; do
+  echo "== the $set edits alone (bench/shots/TRUTH.md)"
+  python3 "$here/bench/shots/score.py" "$eval_dir/truth.json" "$tmp/results.json" $set
+done
 echo "== real footage (bench/shots/truth_real.json, our annotation)"
 detect "$media" "$here/bench/shots/truth_real.json" > "$tmp/real.json"
 python3 "$here/bench/shots/score.py" "$here/bench/shots/truth_real.json" "$tmp/real.json"
+[ -n "${RS_BENCH_KEEP:-}" ] && mkdir -p "$RS_BENCH_KEEP" && cp "$tmp/results.json" "$tmp/real.json" "$RS_BENCH_KEEP/"
 
 [ "${RS_BENCH_NO_SPEED:-0}" = 1 ] && exit 0
 echo "== speed: rushes shots vs ffmpeg -threads 2 -f null, 1080p H.264, best of 3 (wall / CPU seconds)"

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Score shot-boundary detections against the truth of the evaluation set.
 
-Usage: score.py TRUTH.json RESULTS.json
+Usage: score.py TRUTH.json RESULTS.json [SET]
+
+With SET (dev or blind), only the files whose truth says "set": SET count.
 
 RESULTS.json: {"method": {"edit00.mp4": [{"type": ..., "start": F, "end": F}, ...]}, ...}
 where a peer that only finds cuts gives type "cut" and start == end == the
@@ -14,8 +16,10 @@ widened by one frame each side, overlaps the truth span: a hard cut within
 +-1 frame, a gradual transition when the spans overlap. Matching is one to
 one, in time order. A matched detection counts for the truth's type; an
 unmatched one is a false positive of the type it claims, and when it lies
-on a distractor (flash, muzzle flash, fast pan, something passing the lens)
-it is also a false alarm on that distractor.
+on a distractor
+it is also a false alarm on that distractor (a flash, strobe, muzzle flash,
+fast pan, zoom or something passing the lens first; else the letterboxed
+or dark segment it lies in).
 """
 import json
 import sys
@@ -23,7 +27,9 @@ import sys
 TRANSITIONS = ["cut", "dissolve", "wipe", "fade_out_in"]
 # A lone fade out or fade in (at the start or end of a clip) counts with the fade pairs.
 FOLD = {"fade_out": "fade_out_in", "fade_in": "fade_out_in"}
-DISTRACTORS = ["flash", "muzzle", "pan", "pass"]
+DISTRACTORS = ["flash", "strobe", "muzzle", "pan", "zoom", "pass", "letterbox", "dark"]
+# Whole segments: a false detection counts against them only when no short distractor is under it.
+SEGMENT_LOOKS = ["letterbox", "dark"]
 CLAIM = {"cut": "cut", "dissolve": "dissolve", "wipe": "wipe", "fade_out_in": "fade_out_in",
          "fade_out": "fade_out_in", "fade_in": "fade_out_in"}
 
@@ -56,7 +62,8 @@ def score(truth, dets):
             if used[i]:
                 continue
             fp[CLAIM.get(d["type"], "cut")] += 1
-            for e in info["events"]:
+            order = sorted(info["events"], key=lambda e: e["type"] in SEGMENT_LOOKS)
+            for e in order:
                 if e["type"] in DISTRACTORS and overlap(d, e):
                     false_on[e["type"]] += 1
                     break
@@ -81,6 +88,8 @@ def scdet_dets(scores, thr):
 
 def main():
     truth = json.load(open(sys.argv[1]))
+    if len(sys.argv) > 3:
+        truth = {k: v for k, v in truth.items() if v.get("set") == sys.argv[3]}
     results = json.load(open(sys.argv[2]))
     counts = {k: 0 for k in TRANSITIONS + DISTRACTORS}
     for info in truth.values():

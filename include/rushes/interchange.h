@@ -50,6 +50,8 @@ RS_API const char *rs_transition_name(RsTransition t);
 typedef struct RsShot {
     int64_t in, out;                 /* first and last frame of the shot, inclusive, 0-based in the clip */
     RsTransition transition;         /* how the shot begins; RS_TRANSITION_CUT for the first */
+    int64_t transition_start;        /* a gradual transition into the shot: its first frame (0-based) */
+    int64_t transition_frames;       /* and its length in frames; 0 for a cut or when not known */
 } RsShot;
 
 typedef struct RsShotList {
@@ -98,9 +100,14 @@ typedef struct RsEdit {
 /*
  * Lay the shots of l out as a list: one event per shot, source in/out the
  * shot's own labels, record time from record_start (label frames, e.g.
- * 01:00:00:00) with no gaps. Every event is a cut: the dissolves and fades
- * the analyzer found are inside the clip's own pictures. Errors: RS_EINVAL
- * for an empty or inconsistent list, RS_ENOMEM.
+ * 01:00:00:00) with no gaps. A shot that begins with a dissolve of known
+ * span (transition_frames > 0, the span reaching from after the previous
+ * shot's first frame to within the shot) becomes a dissolve event of that
+ * many frames: the outgoing event ends where the dissolve starts and the
+ * incoming one starts there, so that the dissolve, conformed from the clip's
+ * own (already mixed) frames, gives back the clip. Every other boundary is a
+ * cut (a wipe's SMPTE pattern and a fade's colour source are not known).
+ * Errors: RS_EINVAL for an empty or inconsistent list, RS_ENOMEM.
  */
 RS_API int rs_edit_from_shots(const RsShotList *l, const char *title, int64_t record_start, RsEdit **out);
 RS_API void rs_edit_free(RsEdit **e);

@@ -37,7 +37,7 @@ static const RsOption shots_options[] = {
       offsetof(ShotsOpts, gradual_threshold), .def.d = 0.25, .min = 0.01, .max = 1 },
     { "max_fade", "longest fade out or in (frames)", RS_OPT_INT, offsetof(ShotsOpts, max_fade),
       .def.i = 90, .min = 2, .max = 10000 },
-    { "solid_fraction", "share of pixels under luma 40 (over 200) that makes a frame solid black (white)",
+    { "solid_fraction", "share of pixels under luma 40 (over 200) that makes a frame solid black (white); black also needs this less 0.1 under 24",
       RS_OPT_DOUBLE, offsetof(ShotsOpts, solid_fraction), .def.d = 0.97, .min = 0.5, .max = 1 },
     { NULL }
 };

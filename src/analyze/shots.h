@@ -55,6 +55,14 @@ typedef struct ShotParams {
 /* Distance between two frames in [0, 1]: histograms and block layout together. */
 double shots_distance(const ShotFeat *a, const ShotFeat *b);
 
+/* shots_compare.c: the block tests (see there). */
+double shots_grid_distance(const ShotFeat *a, const ShotFeat *b);
+int shots_black_cell(const ShotFeat *f, int i);
+double shots_unchanged_share(const ShotFeat *a, const ShotFeat *b);
+int shots_same_layout(const ShotFeat *a, const ShotFeat *b);
+double shots_layout_change(const ShotFeat *a, const ShotFeat *b);
+double shots_cut_distance(const ShotFeat *a, const ShotFeat *b);
+
 /*
  * Classify n frames of features into boundaries sorted by start. *out is
  * malloc'ed (NULL when none), owned by the caller. Returns 0 or RS_ENOMEM.

@@ -3,12 +3,13 @@
  * shots.h) and finds, in this order:
  *
  *  1. Fades: runs of solid black or white frames, with the frames before
- *     them losing contrast toward the solid colour (fade out) and the frames
- *     after gaining it (fade in). A pair around a short solid run is one
- *     fade_out_in.
- *  2. Hard cuts: a frame distance that is large in itself and several times
- *     the largest distance around it (so fast pans, zooms and grain, which
- *     keep every distance high, do not cut), and that is not undone within
+ *     them losing contrast or level toward the solid colour (fade out) and
+ *     the frames after gaining it (fade in). A pair around a short solid run
+ *     is one fade_out_in.
+ *  2. Hard cuts: a cut distance (frame distance or layout change, see
+ *     shots_compare.c) that is large in itself and several times the third
+ *     largest distance around it (so fast pans, zooms and grain, which keep
+ *     every distance high, do not cut), and that is not undone within
  *     flash_frames: when the picture after a short bright or blocked run
  *     matches the one before it, the run was a flash, a strobe or something
  *     passing the lens, not a cut.
@@ -29,34 +30,6 @@ const char *shots_type_name(ShotType t)
 {
     static const char *const names[] = { "cut", "dissolve", "wipe", "fade_out", "fade_in", "fade_out_in" };
     return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
-}
-
-static double hist_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    int64_t dy = 0, dc = 0;
-    for (int i = 0; i < SHOT_HY; i++)
-        dy += abs((int)a->hist[i] - (int)b->hist[i]);
-    for (int i = SHOT_HY; i < SHOT_HBINS; i++)
-        dc += abs((int)a->hist[i] - (int)b->hist[i]);
-    /* Half the L1 distance of two normalised histograms is in [0, 1]. */
-    return 0.5 * (0.5 * (double)dy + 0.25 * (double)dc) / SHOT_HSCALE;
-}
-
-/* Mean absolute difference of the block means, luma counted twice, 8-bit units. */
-static double grid_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    int64_t s = 0;
-    for (int i = 0; i < SHOT_CELLS; i++)
-        s += 2 * abs(a->grid[0][i] - b->grid[0][i]) + abs(a->grid[1][i] - b->grid[1][i]) +
-             abs(a->grid[2][i] - b->grid[2][i]);
-    return (double)s / (4.0 * SHOT_CELLS);
-}
-
-double shots_distance(const ShotFeat *a, const ShotFeat *b)
-{
-    /* Unrelated shots differ by 30-60 code values in block means; 40 saturates. */
-    double g = grid_distance(a, b) / 40.0;
-    return 0.5 * hist_distance(a, b) + 0.5 * (g < 1 ? g : 1);
 }
 
 typedef struct List {
@@ -90,12 +63,16 @@ static double clamp01(double x)
  */
 static int solid_kind(const ShotFeat *f, const ShotParams *p)
 {
-    int64_t dark = 0, bright = 0;
+    int64_t dark = 0, black = 0, bright = 0;
     for (int i = 0; i < 5; i++)            /* luma < 40 */
         dark += f->hist[i];
+    for (int i = 0; i < 3; i++)            /* luma < 24 */
+        black += f->hist[i];
     for (int i = 25; i < SHOT_HY; i++)     /* luma >= 200 */
         bright += f->hist[i];
-    if (dark >= p->solid_fraction * SHOT_HSCALE)
+    /* Black itself, not a night scene: that has nearly all of its pixels under 40 too,
+     * but most of them above black (24), where a black frame has nearly none. */
+    if (dark >= p->solid_fraction * SHOT_HSCALE && black >= (p->solid_fraction - 0.1) * SHOT_HSCALE)
         return 1;
     if (bright >= p->solid_fraction * SHOT_HSCALE)
         return 2;
@@ -111,10 +88,13 @@ static int solid_kind(const ShotFeat *f, const ShotParams *p)
 static int64_t walk_fade(const ShotFeat *f, int64_t n, int64_t edge, int step, int white, const ShotParams *p)
 {
     int64_t k = edge + step, last = edge;
+    int into_solid = 0;
     while (k >= 0 && k < n && llabs(k - edge) <= p->max_fade) {
         const ShotFeat *cur = &f[k], *near = &f[k - step];
-        if (solid_kind(cur, p))
+        if (solid_kind(cur, p)) {
+            into_solid = 1;
             break;
+        }
         if (cur->y_sd + 0.25f < near->y_sd)
             break;
         /* The mean moves away from the solid colour as we leave it. */
@@ -129,9 +109,15 @@ static int64_t walk_fade(const ShotFeat *f, int64_t n, int64_t edge, int step, i
     }
     if (last == edge)
         return edge;
-    /* A cut into black leaves a full-contrast frame beside the solid run. */
+    /* A cut into black leaves a frame of the picture's own contrast and level beside the
+     * solid run; a fade, one that has lost much of either. A dark picture fading out loses
+     * level more than contrast, a flat bright one only level. A ramp from one solid run
+     * into another (black to white, as in a test pattern) has no shot to fade. */
     const ShotFeat *outer = &f[last], *inner = &f[edge + step];
-    if (llabs(last - edge) < 2 || inner->y_sd > 0.6f * outer->y_sd || outer->y_sd < 8)
+    const float solid = white ? 235.f : 16.f;
+    const float lo = fabsf(outer->y_mean - solid), li = fabsf(inner->y_mean - solid);
+    if (llabs(last - edge) < 2 || (inner->y_sd > 0.6f * outer->y_sd && li > 0.6f * lo) ||
+        (outer->y_sd < 8 && lo < 24) || into_solid)
         return edge;
     return last;
 }
@@ -151,6 +137,11 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
         j = e + 1;
         const int white = kind == 2;
         int64_t fo = walk_fade(f, n, s, -1, white, p), fi = walk_fade(f, n, e, +1, white, p);
+        /* Something dark sweeping past the lens darkens the picture to black and gives the
+         * same picture back within a few frames: that is no fade out and in. */
+        if (fo < s && fi > e && fi - fo <= 2 * p->flash_frames && fo > 0 && fi + 1 < n &&
+            shots_unchanged_share(&f[fo - 1], &f[fi + 1]) >= 0.5)
+            continue;
         double co = fo < s ? clamp01(0.5 + 0.05 * (double)(s - fo)) : 0;
         double ci = fi > e ? clamp01(0.5 + 0.05 * (double)(fi - e)) : 0;
         int ret = 0;
@@ -171,79 +162,49 @@ static int find_fades(const ShotFeat *f, int64_t n, const ShotParams *p, List *l
     return 0;
 }
 
-/*
- * Share of the picture that did not change from a to b, allowing for a
- * change of overall brightness (an iris or auto-exposure move, a light
- * going on): blocks whose means differ by under 10 code values (Y, Cb and
- * Cr together) once the mean luma difference is taken off, among the blocks
- * that are not dark in both (letterbox bars and night skies say nothing).
- * 0 when every block is dark.
- */
-static double unchanged_share(const ShotFeat *a, const ShotFeat *b)
-{
-    int n = 0, same = 0, same_off = 0, off = 0;
-    for (int i = 0; i < SHOT_CELLS; i++)
-        off += b->grid[0][i] - a->grid[0][i];
-    off = off / SHOT_CELLS;
-    for (int i = 0; i < SHOT_CELLS; i++) {
-        if (a->grid[0][i] < 40 && b->grid[0][i] < 40)
-            continue;
-        const int dc = abs(a->grid[1][i] - b->grid[1][i]) + abs(a->grid[2][i] - b->grid[2][i]);
-        n++;
-        /* Both ways: something dark in front of part of the picture also moves the mean. */
-        same += abs(a->grid[0][i] - b->grid[0][i]) + dc < 10;
-        same_off += abs(a->grid[0][i] + off - b->grid[0][i]) + dc < 10;
-    }
-    return n ? (double)(same > same_off ? same : same_off) / n : 0;
-}
-
-/*
- * The same picture under other light: luma block means of a and b on one
- * line (Pearson correlation 0.9 or more). An exposure or lighting change
- * keeps the layout; a new shot does not. Flat pictures say nothing (0).
- */
-static int same_layout(const ShotFeat *a, const ShotFeat *b)
-{
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    for (int i = 0; i < SHOT_CELLS; i++) {
-        double x = a->grid[0][i], y = b->grid[0][i];
-        sa += x;
-        sb += y;
-        saa += x * x;
-        sbb += y * y;
-        sab += x * y;
-    }
-    const double n = SHOT_CELLS, va = saa - sa * sa / n, vb = sbb - sb * sb / n;
-    if (va < 9 * n || vb < 9 * n)
-        return 0;
-    return (sab - sa * sb / n) / sqrt(va * vb) >= 0.9;
-}
-
-static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, const double *c, List *l,
+static int find_cuts(const ShotFeat *f, int64_t n, const ShotParams *p, double *c, List *l,
                      const uint8_t *mask)
 {
+    for (int64_t j = 1; j < n; j++)
+        c[j] = shots_cut_distance(&f[j - 1], &f[j]);
     const int64_t w = 6, r = p->flash_frames;
     for (int64_t j = 1; j < n; j++) {
         if (c[j] < p->cut_threshold || (mask[j] && mask[j - 1]))
             continue;
-        /* A cut changes the whole picture; a muzzle flash or something in front of the lens leaves part of it. */
-        if (unchanged_share(&f[j - 1], &f[j]) >= 0.5 || same_layout(&f[j - 1], &f[j]))
+        /* A cut moves the block means or their layout. In a night scene, where every level
+         * sits near one histogram bin edge, noise and a slight change of exposure can move
+         * the histogram alone. */
+        if (shots_grid_distance(&f[j - 1], &f[j]) < 1.5 && shots_layout_change(&f[j - 1], &f[j]) < 0.5)
             continue;
-        double around = 0;
-        for (int64_t k = j - w; k <= j + w; k++)
-            if (k != j && k >= 1 && k < n && c[k] > around)
-                around = c[k];
+        /* A cut changes the whole picture; a muzzle flash or something in front of the lens leaves part of it. */
+        if (shots_unchanged_share(&f[j - 1], &f[j]) >= 0.5 || shots_same_layout(&f[j - 1], &f[j]))
+            continue;
+        /* The third largest distance around it: fast motion, zooms and grain keep many
+         * distances high, while a flash or another cut nearby adds only one or two. */
+        double top[3] = { 0, 0, 0 };
+        for (int64_t k = j - w; k <= j + w; k++) {
+            if (k == j || k < 1 || k >= n)
+                continue;
+            double v = c[k];
+            for (int t = 0; t < 3; t++)
+                if (v > top[t]) {
+                    double x = top[t];
+                    top[t] = v;
+                    v = x;
+                }
+        }
+        const double around = top[2];
         if (c[j] < p->cut_ratio * around)
             continue;
         /* Undone within r frames, either way: a flash or something passing the lens. */
         int undone = 0;
         /* Most of the picture coming back counts too: the scene may have moved on behind the flash. */
         for (int64_t k = 1; k <= r && !undone; k++) {
-            if (j + k < n && (shots_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
-                              unchanged_share(&f[j - 1], &f[j + k]) >= 0.5))
+            if (j + k < n && (shots_cut_distance(&f[j - 1], &f[j + k]) < 0.4 * c[j] ||
+                              shots_unchanged_share(&f[j - 1], &f[j + k]) >= 0.5))
                 undone = 1;
-            if (j - 1 - k >= 0 && (shots_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
-                                   unchanged_share(&f[j - 1 - k], &f[j]) >= 0.5))
+            if (j - 1 - k >= 0 && (shots_cut_distance(&f[j - 1 - k], &f[j]) < 0.4 * c[j] ||
+                                   shots_unchanged_share(&f[j - 1 - k], &f[j]) >= 0.5))
                 undone = 1;
         }
         if (undone)
@@ -325,6 +286,9 @@ static int has_cut(const List *l, int upto, int64_t a, int64_t b)
     return 0;
 }
 
+/* A wipe fits at least this closely at one of its scales (share of |b - a|). */
+#define WIPE_ERR_CLOSE 0.18
+
 static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List *l, const uint8_t *mask)
 {
     static const int hs[] = { 2, 3, 4, 6, 8, 11, 15 };
@@ -332,9 +296,9 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
     const int fixed = l->n; /* fades and cuts found before */
     int64_t m = 0;
     while (m < n) {
-        int best_h = 0, hits = 0;
+        int best_h = 0, hits = 0, whits = 0;
         ShotType type = SHOT_DISSOLVE;
-        double best_err = 1;
+        double best_err = 1, min_werr = 1;
         for (int hi = 0; hi < nh; hi++) {
             int h = hs[hi];
             if (m - h < 0 || m + h >= n || mask[m - h] || mask[m + h] || mask[m])
@@ -349,15 +313,21 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
                 continue;
             int dis = x.alpha > 0.3 && x.alpha < 0.7 && x.blend_err < 0.3 && x.uniform >= 0.7;
             int wip = x.frac_b > 0.2 && x.frac_b < 0.8 && x.wipe_err < 0.25 && x.wipe_err < 0.6 * x.blend_err;
+            if (wip && x.wipe_err < min_werr)
+                min_werr = x.wipe_err;
             if (dis || wip) {
                 hits += dis;
+                whits += wip && !dis;
                 best_h = h;
                 type = dis ? SHOT_DISSOLVE : SHOT_WIPE;
                 best_err = dis ? x.blend_err : x.wipe_err;
             }
         }
         /* A dissolve is a mix at every scale inside it; motion that happens to fit once is not. */
-        if (!best_h || (type == SHOT_DISSOLVE && hits < 2)) {
+        /* So is a wipe: camera motion over a textured picture can put every block
+         * near one end or the other at one scale, rarely at two and closely. */
+        if (!best_h || (type == SHOT_DISSOLVE && hits < 2) ||
+            (type == SHOT_WIPE && (whits < 2 || min_werr >= WIPE_ERR_CLOSE))) {
             m++;
             continue;
         }
@@ -377,8 +347,8 @@ static int find_gradual(const ShotFeat *f, int64_t n, const ShotParams *p, List 
         int64_t pa = s - 1 - p->flash_frames, pb = e + 1 + p->flash_frames;
         pa = pa < 0 ? 0 : pa;
         pb = pb >= n ? n - 1 : pb;
-        int joins = shots_distance(&f[pa], &f[pb]) >= p->gradual_threshold && unchanged_share(&f[pa], &f[pb]) < 0.3 &&
-                    !same_layout(&f[pa], &f[pb]) &&
+        int joins = shots_distance(&f[pa], &f[pb]) >= p->gradual_threshold && shots_unchanged_share(&f[pa], &f[pb]) < 0.3 &&
+                    !shots_same_layout(&f[pa], &f[pb]) &&
                     !has_cut(l, fixed, pa, pb);
         if (joins && !overlaps(l, s, e)) {
             /* A cut found inside the span was the fast middle of this transition. */
@@ -413,8 +383,6 @@ int shots_detect(const ShotFeat *f, int64_t n, const ShotParams *p, ShotBoundary
     if (!c || !mask)
         goto end;
     c[0] = 0;
-    for (int64_t j = 1; j < n; j++)
-        c[j] = shots_distance(&f[j - 1], &f[j]);
     if ((ret = find_fades(f, n, p, &l, mask)) < 0 || (ret = find_cuts(f, n, p, c, &l, mask)) < 0 ||
         (ret = find_gradual(f, n, p, &l, mask)) < 0)
         goto end;
@@ -425,12 +393,13 @@ int shots_detect(const ShotFeat *f, int64_t n, const ShotParams *p, ShotBoundary
     l.n = k;
     if (l.n > 1)
         qsort(l.v, (size_t)l.n, sizeof(*l.v), by_start);
-    /* One slow transition can pass the mix test in two pieces; they are one boundary. */
+    /* One slow transition can pass the mix test in two pieces, its two ends (the middle needs
+     * scales whose ends move on with the action); pieces up to 12 frames apart are one boundary. */
     k = 0;
     for (int i = 0; i < l.n; i++) {
         ShotBoundary *prev = k ? &l.v[k - 1] : NULL, *cur = &l.v[i];
         if (prev && (prev->type == SHOT_DISSOLVE || prev->type == SHOT_WIPE) && prev->type == cur->type &&
-            cur->start <= prev->end + 3) {
+            cur->start <= prev->end + 12) {
             prev->end = cur->end > prev->end ? cur->end : prev->end;
             prev->cut = (prev->start + prev->end + 1) / 2;
             prev->confidence = prev->confidence < cur->confidence ? prev->confidence : cur->confidence;

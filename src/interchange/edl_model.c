@@ -45,6 +45,43 @@ static int get_int(const RsJsonValue *o, const char *key, const char *where, int
     return 0;
 }
 
+/*
+ * The span of each gradual transition into a shot, from the summary's
+ * boundaries: the one of the shot's transition type whose span holds the
+ * shot's first frame (shots are split in the middle of a gradual one). An
+ * old summary without boundaries leaves the spans unknown (0 frames).
+ */
+static int gradual_spans(const RsJsonValue *bounds, RsShotList *l)
+{
+    if (!bounds)
+        return 0;
+    if (bounds->type != RS_JSON_ARRAY)
+        return rs_error(RS_EINVAL, "shots summary: $.boundaries: an array expected");
+    for (int i = 1; i < l->nb_shots; i++) {
+        RsShot *d = &l->shots[i];
+        if (d->transition == RS_TRANSITION_CUT)
+            continue;
+        for (int k = 0; k < bounds->count; k++) {
+            const RsJsonValue *b = &bounds->items[k], *t = rs_json_member(b, "type");
+            RsTransition bt;
+            char where[48];
+            int64_t s = 0, e = -1;
+            int ret;
+            if (!t || t->type != RS_JSON_STRING || transition_from_name(t->string, &bt) < 0 || bt != d->transition)
+                continue;
+            snprintf(where, sizeof(where), "$.boundaries[%d]", k);
+            if ((ret = get_int(b, "start", where, &s)) < 0 || (ret = get_int(b, "end", where, &e)) < 0)
+                return ret;
+            if (s <= d->in && d->in <= e + 1 && e >= s) {
+                d->transition_start = s;
+                d->transition_frames = e - s + 1;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
 static int from_tree(const RsJsonValue *root, RsShotList *l)
 {
     int ret;
@@ -91,7 +128,7 @@ static int from_tree(const RsJsonValue *root, RsShotList *l)
                             (long long)l->frames);
         l->nb_shots++;
     }
-    return 0;
+    return gradual_spans(rs_json_member(root, "boundaries"), l);
 }
 
 int rs_shotlist_from_summary(const char *summary_json, const char *path, const char *reel, RsShotList **out)
@@ -131,6 +168,19 @@ void rs_shotlist_free(RsShotList **l)
     *l = NULL;
 }
 
+/*
+ * Shot i begins with a dissolve that can be an EDL dissolve: its span is
+ * known, starts after the previous shot's first frame (the outgoing event
+ * keeps a frame) and ends within shot i.
+ */
+static int dissolve_into(const RsShotList *l, int i)
+{
+    const RsShot *s = &l->shots[i];
+    return s->transition == RS_TRANSITION_DISSOLVE && s->transition_frames > 0 &&
+           s->transition_start > l->shots[i - 1].in && s->transition_start <= s->in &&
+           s->transition_start + s->transition_frames <= s->out + 1;
+}
+
 int rs_edit_from_shots(const RsShotList *l, const char *title, int64_t record_start, RsEdit **out)
 {
     *out = NULL;
@@ -152,6 +202,7 @@ int rs_edit_from_shots(const RsShotList *l, const char *title, int64_t record_st
             return rs_error(RS_EINVAL, "edit list: shot %d ends (%lld) before it starts (%lld)", i + 1,
                             (long long)s->out, (long long)s->in);
         }
+        const int dis_in = i > 0 && dissolve_into(l, i), dis_out = i + 1 < l->nb_shots && dissolve_into(l, i + 1);
         ev->number = i + 1;
         if (l->reel[0]) {
             copy_str(ev->reel, sizeof(ev->reel), l->reel);
@@ -165,11 +216,13 @@ int rs_edit_from_shots(const RsShotList *l, const char *title, int64_t record_st
         copy_str(ev->track, sizeof(ev->track), "V");
         copy_str(ev->clip, sizeof(ev->clip), l->clip);
         copy_str(ev->url, sizeof(ev->url), l->path);
-        ev->transition = RS_TRANSITION_CUT;
-        ev->src_in = l->start_tc + s->in;
-        ev->src_out = l->start_tc + s->out + 1;
+        ev->transition = dis_in ? RS_TRANSITION_DISSOLVE : RS_TRANSITION_CUT;
+        ev->transition_frames = dis_in ? s->transition_frames : 0;
+        /* Across a dissolve the outgoing event ends, and the incoming one starts, where it begins. */
+        ev->src_in = l->start_tc + (dis_in ? s->transition_start : s->in);
+        ev->src_out = l->start_tc + (dis_out ? l->shots[i + 1].transition_start : s->out + 1);
         ev->rec_in = rec;
-        ev->rec_out = rec + (s->out - s->in + 1);
+        ev->rec_out = rec + (ev->src_out - ev->src_in);
         rec = ev->rec_out;
         e->nb_events++;
     }

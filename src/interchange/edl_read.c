@@ -111,6 +111,12 @@ static int event_line(Reader *r, char **tok, int n)
         return bad(r, "source out is before source in:", tok[n - 3]);
     if (tc[3] < tc[2])
         return bad(r, "record out is before record in:", tok[n - 1]);
+    if (dur > tc[3] - tc[2]) {
+        char what[128];
+        snprintf(what, sizeof(what), "the dissolve or wipe (%lld frames) lasts longer than its event (%lld)",
+                 (long long)dur, (long long)(tc[3] - tc[2]));
+        return bad(r, what, NULL);
+    }
     int num = atoi(tok[0]);
     /* The first line of a two-line transition only says where the outgoing source stands: fold it in. */
     if (t != RS_TRANSITION_CUT && r->e->nb_events > 0) {

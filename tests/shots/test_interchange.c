@@ -189,6 +189,58 @@ static void test_summary(void)
     RS_CHECK(l == NULL);
 }
 
+/* A dissolve the analyzer found becomes a CMX 3600 dissolve event, and reads back the same. */
+static void test_dissolve_event(void)
+{
+    const char *summary =
+        "{\"frames\":190,\"rate\":{\"num\":25,\"den\":1},\"drop_frame\":false,\"timecode_format\":\"25\","
+        "\"start_timecode\":\"10:00:00:00\",\"reel\":null,\"boundaries\":["
+        "{\"type\":\"cut\",\"start\":60,\"end\":60},{\"type\":\"dissolve\",\"start\":110,\"end\":121}],\"shots\":["
+        "{\"shot\":1,\"in\":0,\"out\":59,\"transition_in\":null},"
+        "{\"shot\":2,\"in\":60,\"out\":115,\"transition_in\":\"cut\"},"
+        "{\"shot\":3,\"in\":116,\"out\":189,\"transition_in\":\"dissolve\"}]}";
+    RsShotList *l = NULL;
+    RsEdit *e = NULL, *back = NULL;
+    char *edl = NULL, *otio = NULL;
+    RS_CHECK_EQ_INT(rs_shotlist_from_summary(summary, "/x/city.mpg", NULL, &l), 0);
+    if (!l)
+        return;
+    RS_CHECK_EQ_INT(l->shots[2].transition_start, 110);
+    RS_CHECK_EQ_INT(l->shots[2].transition_frames, 12);
+    RS_CHECK_EQ_INT(l->shots[1].transition_frames, 0);
+    RS_CHECK_EQ_INT(rs_edit_from_shots(l, NULL, 90000, &e), 0);
+    if (!e)
+        goto end;
+    RS_CHECK_EQ_INT(e->nb_events, 3);
+    /* The outgoing shot ends where the dissolve starts (frame 110), the incoming one starts there. */
+    RS_CHECK_EQ_INT(e->events[1].transition, RS_TRANSITION_CUT);
+    RS_CHECK_EQ_INT(e->events[1].src_out, 900110);
+    RS_CHECK_EQ_INT(e->events[2].transition, RS_TRANSITION_DISSOLVE);
+    RS_CHECK_EQ_INT(e->events[2].transition_frames, 12);
+    RS_CHECK_EQ_INT(e->events[2].src_in, 900110);
+    RS_CHECK_EQ_INT(e->events[2].rec_in, 90110);
+    RS_CHECK_EQ_INT(e->events[2].rec_out, 90190);
+    RS_CHECK_EQ_INT(rs_edl_write(e, &edl), 0);
+    RS_CHECK_CONTAINS(edl, "003  city     V     C        10:00:04:10 10:00:04:10 01:00:04:10 01:00:04:10\r\n"
+                           "003  city     V     D    012 10:00:04:10 10:00:07:15 01:00:04:10 01:00:07:15\r\n");
+    if (edl && rs_edl_read("city.edl", edl, strlen(edl), (RsRational){ 25, 1 }, &back) == 0)
+        same_events(e, back, 1);
+    else
+        RS_CHECK(0);
+    rs_edit_free(&back);
+    RS_CHECK_EQ_INT(rs_otio_write(e, &otio), 0);
+    if (otio && rs_otio_read("city.otio", otio, strlen(otio), &back) == 0)
+        same_events(e, back, 1);
+    else
+        RS_CHECK(0);
+    rs_edit_free(&back);
+end:
+    free(edl);
+    free(otio);
+    rs_edit_free(&e);
+    rs_shotlist_free(&l);
+}
+
 static void edl_error(const char *text, const char *expect)
 {
     RsEdit *e = NULL;
@@ -209,6 +261,12 @@ static void test_edl_errors(void)
     edl_error("001  A  V  C  01:00:00:00 01:00:01:00 01:00:00:00 01:00:02:00\n", "line 1: record range and source");
     edl_error("001  A  V  D  01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n", "line 1: a dissolve or wipe needs");
     edl_error("hello\n", "line 1: not an EDL line: 'hello'");
+    edl_error("001  A  V  C  01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n"
+              "002  A  V  C  01:00:01:00 01:00:01:00 01:00:01:00 01:00:01:00\n"
+              "002  B  V  D  030 02:00:00:00 02:00:01:00 01:00:01:00 01:00:02:00\n",
+              "line 3: the dissolve or wipe (30 frames) lasts longer than its event (24)");
+    edl_error("001  A  V  D  0x1 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n",
+              "line 1: transition duration is not a frame count: '0x1'");
     /* An M2 speed change lets the lengths differ. */
     RsEdit *e = NULL;
     const char *m2 = "001  A  V  C  01:00:00:00 01:00:01:00 01:00:00:00 01:00:02:00\nM2   A       012.0    01:00:00:00\n";
@@ -254,6 +312,7 @@ int main(void)
     RS_RUN(test_csv);
     RS_RUN(test_ale_markers);
     RS_RUN(test_summary);
+    RS_RUN(test_dissolve_event);
     RS_RUN(test_edl_errors);
     RS_RUN(test_otio_errors);
     return rs_test_end();
