@@ -122,12 +122,21 @@ static void copy_str(char *dst, size_t size, const char *src)
     dst[n] = 0;
 }
 
-static int add_clip(Ctx *c, const RsJsonValue *o, int64_t *rec, RsTransition t, int64_t tframes)
+/*
+ * tin is the transition's in_offset: the frames of the mix before the cut
+ * point. A CMX 3600 event begins where its dissolve begins, so the incoming
+ * event starts tin frames earlier (on the handle of its media) and the
+ * outgoing one ends there.
+ */
+static int add_clip(Ctx *c, const RsJsonValue *o, int64_t *rec, RsTransition t, int64_t tframes, int64_t tin)
 {
     int ret = 0;
     int64_t start, dur;
     if ((ret = time_range(c, o, "source_range", &start, &dur)) < 0)
         return ret;
+    RsEditEvent *prev = c->e->nb_events ? &c->e->events[c->e->nb_events - 1] : NULL;
+    if (tin > 0 && (!prev || prev->rec_out != *rec || prev->rec_out - prev->rec_in <= tin || start < tin))
+        return bad(c, NULL, "a transition's in_offset reaches past the clip before it or its media");
     if (c->e->nb_events == c->cap) {
         int cap = c->cap ? 2 * c->cap : 32;
         RsEditEvent *v = realloc(c->e->events, (size_t)cap * sizeof(*v));
@@ -164,10 +173,15 @@ static int add_clip(Ctx *c, const RsJsonValue *o, int64_t *rec, RsTransition t, 
         copy_str(ev->url, sizeof(ev->url), strncmp(url->string, "file://", 7) ? url->string : url->string + 7);
     ev->transition = t;
     ev->transition_frames = tframes;
-    ev->src_in = start;
+    ev->src_in = start - tin;
     ev->src_out = start + dur;
-    ev->rec_in = *rec;
+    ev->rec_in = *rec - tin;
     ev->rec_out = *rec + dur;
+    if (tin > 0) {
+        prev = &c->e->events[c->e->nb_events - 2];
+        prev->rec_out -= tin;
+        prev->src_out -= tin;
+    }
     *rec += dur;
     return 0;
 }
@@ -179,7 +193,7 @@ static int read_track(Ctx *c, const RsJsonValue *track, int64_t rec)
     if (!kids)
         return ret;
     RsTransition pending = RS_TRANSITION_CUT;
-    int64_t pending_frames = 0;
+    int64_t pending_frames = 0, pending_in = 0;
     size_t back = enter(c, "children", 0);
     for (int i = 0; i < kids->count && ret >= 0; i++) {
         const RsJsonValue *it = &kids->items[i];
@@ -190,9 +204,9 @@ static int read_track(Ctx *c, const RsJsonValue *track, int64_t rec)
         else if ((ret = schema_is(c, it, "Clip", &is_clip)) >= 0 && (ret = schema_is(c, it, "Gap", &is_gap)) >= 0 &&
                  (ret = schema_is(c, it, "Transition", &is_tr)) >= 0) {
             if (is_clip) {
-                ret = add_clip(c, it, &rec, pending, pending_frames);
+                ret = add_clip(c, it, &rec, pending, pending_frames, pending_in);
                 pending = RS_TRANSITION_CUT;
-                pending_frames = 0;
+                pending_frames = pending_in = 0;
             } else if (is_gap) {
                 int64_t s, d;
                 if ((ret = time_range(c, it, "source_range", &s, &d)) >= 0)
@@ -204,6 +218,7 @@ static int read_track(Ctx *c, const RsJsonValue *track, int64_t rec)
                     (ret = rational_time(c, it, "out_offset", &b)) >= 0) {
                     pending = strcmp(type->string, "SMPTE_Dissolve") ? RS_TRANSITION_WIPE : RS_TRANSITION_DISSOLVE;
                     pending_frames = a + b;
+                    pending_in = a;
                 }
             }
             /* Other items (nested stacks, effects) take no record time rushes can place; they are refused. */

@@ -83,9 +83,11 @@ static void transition(RsJson *j, double rate, const RsEditEvent *ev)
 {
     rs_json_begin_object(j, NULL);
     item_common(j, "Transition.1", "");
-    /* Centred on the cut: half before it, half after. */
-    rational_time(j, "in_offset", rate, ev->transition_frames / 2);
-    rational_time(j, "out_offset", rate, ev->transition_frames - ev->transition_frames / 2);
+    /* The mix starts at the cut point, where the CMX 3600 event and the shot
+     * list's dissolve begin, and runs into the incoming clip; the outgoing
+     * clip's media past its out point (its handle) is the other half. */
+    rational_time(j, "in_offset", rate, 0);
+    rational_time(j, "out_offset", rate, ev->transition_frames);
     rs_json_string(j, "transition_type",
                    ev->transition == RS_TRANSITION_DISSOLVE ? "SMPTE_Dissolve" : "Custom_Transition");
     rs_json_end_object(j);

@@ -306,6 +306,38 @@ static void test_otio_errors(void)
                "$.tracks.children: no video track");
 }
 
+/* OTIO's own CMX adapter centres a dissolve on the cut point: the events begin where the mix does. */
+static void test_otio_centred_transition(void)
+{
+#define TRACK_OF(items) "{\"OTIO_SCHEMA\":\"Timeline.1\",\"tracks\":{\"OTIO_SCHEMA\":\"Stack.1\",\"children\":[" \
+    "{\"OTIO_SCHEMA\":\"Track.1\",\"kind\":\"Video\",\"children\":[" items "]}]}}"
+#define CLIP(s, d) "{\"OTIO_SCHEMA\":\"Clip.2\",\"source_range\":" TR("24.0", s, d) "}"
+#define TRANS(a, b) "{\"OTIO_SCHEMA\":\"Transition.1\",\"transition_type\":\"SMPTE_Dissolve\"," \
+    "\"in_offset\":" RT("24.0", a) ",\"out_offset\":" RT("24.0", b) "}"
+    const char *text = TRACK_OF(CLIP("0.0", "48.0") "," TRANS("6.0", "6.0") "," CLIP("100.0", "48.0"));
+    RsEdit *e = NULL;
+    RS_CHECK_EQ_INT(rs_otio_read("centred.otio", text, strlen(text), &e), 0);
+    if (e && e->nb_events == 2) {
+        RS_CHECK_EQ_INT(e->events[0].rec_out, 42);
+        RS_CHECK_EQ_INT(e->events[0].src_out, 42);
+        RS_CHECK_EQ_INT(e->events[1].rec_in, 42);
+        RS_CHECK_EQ_INT(e->events[1].src_in, 94);
+        RS_CHECK_EQ_INT(e->events[1].rec_out, 96);
+        RS_CHECK_EQ_INT(e->events[1].transition, RS_TRANSITION_DISSOLVE);
+        RS_CHECK_EQ_INT(e->events[1].transition_frames, 12);
+    } else
+        RS_CHECK(0);
+    rs_edit_free(&e);
+    /* A mix reaching further back than the clip before it, or than the incoming media, is refused. */
+    otio_error(TRACK_OF(CLIP("0.0", "4.0") "," TRANS("6.0", "6.0") "," CLIP("100.0", "48.0")), RS_EINVAL,
+               "$.tracks.children[0].children[2]: a transition's in_offset reaches past");
+    otio_error(TRACK_OF(CLIP("0.0", "48.0") "," TRANS("6.0", "6.0") "," CLIP("2.0", "48.0")), RS_EINVAL,
+               "a transition's in_offset reaches past");
+#undef TRACK_OF
+#undef CLIP
+#undef TRANS
+}
+
 int main(void)
 {
     RS_RUN(test_round_trips);
@@ -315,5 +347,6 @@ int main(void)
     RS_RUN(test_dissolve_event);
     RS_RUN(test_edl_errors);
     RS_RUN(test_otio_errors);
+    RS_RUN(test_otio_centred_transition);
     return rs_test_end();
 }
