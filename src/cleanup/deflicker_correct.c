@@ -1,0 +1,286 @@
+/*
+ * Deflicker, second pass: chain the frame-to-frame fits of each region into
+ * its light level over the shot, decide what is flicker and what is an
+ * intended change (an edge-preserving filter in time), and correct every
+ * sample with a gain and offset interpolated smoothly between regions.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/deflicker_internal.h"
+#include "rushes/error.h"
+
+/*
+ * A frame takes part in the smoothing of frame t when its level is within
+ * DF_STEP_SIGMAS robust standard deviations of the flicker (or DF_MIN_TAU
+ * levels) of the window's median. A sustained change larger than that is
+ * an intended step; smaller ones are smoothed over the window.
+ */
+#define DF_STEP_SIGMAS 3.0
+#define DF_MIN_TAU 0.5
+
+/* Beyond this fraction of the headroom a change starts to bend (tanh knee). */
+#define DF_KNEE 0.05f
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Robust standard deviation of the flicker of a level: from its second
+ * differences, which a ramp does not change and a step changes only twice.
+ */
+static double flicker_sigma(const double *lev, int n, double *tmp)
+{
+    if (n < 3)
+        return 0;
+    for (int t = 1; t < n - 1; t++)
+        tmp[t - 1] = fabs(lev[t + 1] - 2 * lev[t] + lev[t - 1]);
+    qsort(tmp, n - 2, sizeof(double), cmp_double);
+    return tmp[(n - 2) / 2] * 1.4826 / sqrt(6.0);
+}
+
+/*
+ * The window around t: window frames centred on t, shifted inwards at the
+ * ends of the shot so that the first and last frames are smoothed over as
+ * many frames as the others. *hw receives its largest distance from t.
+ */
+static void window_at(int n, int t, int h, int *lo, int *hi, int *hw)
+{
+    int a = t - h, b = t + h;
+    if (a < 0) b -= a, a = 0;
+    if (b > n - 1) a -= b - (n - 1), b = n - 1;
+    a = a < 0 ? 0 : a;
+    *lo = a, *hi = b;
+    *hw = t - a > b - t ? t - a : b - t;
+}
+
+/*
+ * The frames of the window whose level, once the window's trend is taken
+ * out, is within tau of the median. The trend is the median of the
+ * frame-to-frame changes, which a step (one change) does not move and a
+ * ramp (a cloud) sets, so a ramp keeps the whole window and a step splits
+ * it. Under strong flicker that median is noisy, so it is used only when it
+ * stands out of its own noise (three standard errors, from sigma).
+ */
+static int pick(const double *lev, int lo, int hi, int t, double tau, double sigma, int *idx, double *tmp)
+{
+    double slope = 0;
+    if (hi > lo) {
+        for (int i = lo; i < hi; i++)
+            tmp[i - lo] = lev[i + 1] - lev[i];
+        qsort(tmp, hi - lo, sizeof(double), cmp_double);
+        slope = tmp[(hi - lo - 1) / 2];
+        /* The median of m differences of variance 2 sigma^2 has a standard error of 1.25 sigma sqrt(2 / m). */
+        if (fabs(slope) < 3 * 1.2533 * sigma * sqrt(2.0 / (hi - lo)))
+            slope = 0;
+    }
+    for (int i = lo; i <= hi; i++)
+        tmp[i - lo] = lev[i] - slope * (i - t);
+    qsort(tmp, hi - lo + 1, sizeof(double), cmp_double);
+    const double med = tmp[(hi - lo) / 2];
+    int m = 0;
+    for (int i = lo; i <= hi; i++)
+        if (fabs(lev[i] - slope * (i - t) - med) <= tau)
+            idx[m++] = i;
+    return m;
+}
+
+/*
+ * The value at t of a line fitted to y over the picked frames, weighted by
+ * a triangle centred on t that reaches zero just beyond the window: a ramp
+ * (a cloud) passes through unchanged, also at the ends of the shot and
+ * next to a step, where the picked frames lie on one side of t.
+ */
+static double local_line(const double *y, const int *idx, int m, int t, int hw)
+{
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int k = 0; k < m; k++) {
+        const int d = idx[k] - t;
+        const double w = hw + 1 - abs(d);
+        sw += w, sx += w * d, sy += w * y[idx[k]], sxx += w * d * d, sxy += w * d * y[idx[k]];
+    }
+    const double det = sw * sxx - sx * sx;
+    return m >= 3 && det > 1e-6 * sw * sw ? (sxx * sy - sx * sxy) / det : sy / sw;
+}
+
+typedef struct Series {
+    double *G, *O, *OC[2], *lev, *levc[2], *tmp;
+    int *idx;
+} Series;
+
+/* Mean of region b of plane p of a frame, in 8-bit levels (chroma centred on grey). */
+static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int b)
+{
+    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0, bx = b % c->bx, by = b / c->bx;
+    const int x0 = df_edge(bx, c->bx, c->w) >> sx, x1 = df_edge(bx + 1, c->bx, c->w) >> sx;
+    const int y0 = df_edge(by, c->by, c->h) >> sy, y1 = df_edge(by + 1, c->by, c->h) >> sy;
+    const float inv = 1.0f / c->scale;
+    double s = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            s += df_get(f->plane[p], f->stride[p], c->depth, inv, x, y);
+    const double k = (double)(x1 - x0) * (y1 - y0);
+    return k > 0 ? s / k - (p ? 128 : 0) : 0;
+}
+
+/* The correction of region b for every frame: corr[(t * nb + b) * 4 + {a, b, bc0, bc1}]. */
+static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflickerStats *st)
+{
+    const int n = c->n, h = c->s->window / 2;
+    const double mu0 = region_mean(c, &c->f[0], 0, b);
+    double muc0[2] = { region_mean(c, &c->f[0], 1, b), region_mean(c, &c->f[0], 2, b) };
+    s->G[0] = 1, s->O[0] = 0, s->OC[0][0] = s->OC[1][0] = 0;
+    for (int t = 1; t < n; t++) {
+        const DfFit *f = &c->fit[(size_t)t * c->nb + b];
+        s->G[t] = f->g * s->G[t - 1];
+        s->O[t] = f->g * s->O[t - 1] + f->o;
+        for (int p = 0; p < 2; p++)
+            s->OC[p][t] = f->g * s->OC[p][t - 1] + f->oc[p];
+    }
+    for (int t = 0; t < n; t++) {
+        s->lev[t] = s->G[t] * mu0 + s->O[t];
+        for (int p = 0; p < 2; p++)
+            s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
+    }
+    const double sig = flicker_sigma(s->lev, n, s->tmp), tau = fmax(DF_STEP_SIGMAS * sig, DF_MIN_TAU);
+    double sigc[2], tauc[2];
+    for (int p = 0; p < 2; p++) {
+        sigc[p] = flicker_sigma(s->levc[p], n, s->tmp);
+        tauc[p] = fmax(DF_STEP_SIGMAS * sigc[p], DF_MIN_TAU);
+    }
+    const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
+    for (int t = 0; t < n; t++) {
+        int lo, hi, hw;
+        window_at(n, t, h, &lo, &hi, &hw);
+        int m = pick(s->lev, lo, hi, t, tau, sig, s->idx, s->tmp);
+        const double tg = local_line(s->G, s->idx, m, t, hw), to = local_line(s->O, s->idx, m, t, hw);
+        double a = tg / s->G[t];
+        int limited = 0;
+        if (a > mg || a < 1 / mg) {
+            a = a > mg ? mg : 1 / mg;
+            limited = 1;
+        }
+        /* The change at the region's own level, limited, fixes the offset. */
+        const double lt = s->lev[t];
+        double d = a * lt + (to - a * s->O[t]) - lt;
+        if (fabs(d) > D) {
+            d = d > 0 ? D : -D;
+            limited = 1;
+        }
+        float *k = &corr[((size_t)t * c->nb + b) * 4];
+        k[0] = (float)a;
+        k[1] = (float)(lt + d - a * lt);
+        for (int p = 0; p < 2; p++) {
+            k[2 + p] = 0;
+            if (!c->s->chroma)
+                continue;
+            m = pick(s->levc[p], lo, hi, t, tauc[p], sigc[p], s->idx, s->tmp);
+            const double toc = local_line(s->OC[p], s->idx, m, t, hw), lc = s->levc[p][t];
+            double dc = a * lc + (toc - a * s->OC[p][t]) - lc;
+            if (fabs(dc) > D) {
+                dc = dc > 0 ? D : -D;
+                limited = 1;
+            }
+            k[2 + p] = (float)(lc + dc - a * lc);
+        }
+        st->limited += limited;
+        st->max_level_change = fmax(st->max_level_change, fabs(d));
+        st->max_gain_change = fmax(st->max_gain_change, fabs(a - 1));
+    }
+}
+
+/* Where column (or row) i of a plane falls between region centres: region *k and the next, weight *f. */
+static void grid_at(int i, int luma_side, int regions, int shift, int *k, float *f)
+{
+    const double pos = (i + 0.5) * (1 << shift) / ((double)luma_side / regions) - 0.5;
+    int j = (int)floor(pos);
+    double r = pos - j;
+    if (j < 0) j = 0, r = 0;
+    if (j >= regions - 1) j = regions - 1, r = 0;
+    *k = j;
+    *f = (float)r;
+}
+
+/* Correct one plane of frame t; returns the sum of |out - in| in 8-bit levels. */
+static double apply_plane(const DfCtx *c, int t, int p, const float *corr, int *ix, float *fx, float *row)
+{
+    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0;
+    const int pw = (c->w + (1 << sx) - 1) >> sx, ph = (c->h + (1 << sy) - 1) >> sy, bx = c->bx;
+    const float inv = 1.0f / c->scale, maxv = (float)((1 << c->depth) - 1), max8 = maxv * inv;
+    const float grey = p ? 128.0f : 0.0f;
+    const int pk = p ? 1 + p : 1;
+    const float *k = &corr[(size_t)t * c->nb * 4];
+    for (int x = 0; x < pw; x++)
+        grid_at(x, c->w, bx, sx, &ix[x], &fx[x]);
+    RsDeflickerFrame *f = &c->f[t];
+    double sum = 0;
+    for (int y = 0; y < ph; y++) {
+        int jy;
+        float fy;
+        grid_at(y, c->h, c->by, sy, &jy, &fy);
+        const int jy1 = jy + 1 < c->by ? jy + 1 : jy;
+        for (int i = 0; i < bx; i++) {
+            const float *k0 = &k[(jy * bx + i) * 4], *k1 = &k[(jy1 * bx + i) * 4];
+            row[2 * i] = k0[0] + (k1[0] - k0[0]) * fy;
+            row[2 * i + 1] = k0[pk] + (k1[pk] - k0[pk]) * fy;
+        }
+        uint8_t *line = (uint8_t *)f->plane[p] + (ptrdiff_t)y * f->stride[p];
+        for (int x = 0; x < pw; x++) {
+            const int i = ix[x], i1 = i + 1 < bx ? i + 1 : i;
+            const float a = row[2 * i] + (row[2 * i1] - row[2 * i]) * fx[x];
+            const float o = row[2 * i + 1] + (row[2 * i1 + 1] - row[2 * i + 1]) * fx[x];
+            const float v = c->depth == 8 ? line[x] : ((uint16_t *)line)[x];
+            const float x8 = v * inv;
+            float dl = a * (x8 - grey) + grey + o - x8;
+            /* The change bends before black and white instead of clipping there. */
+            const float hr = dl > 0 ? max8 - x8 : x8;
+            if (fabsf(dl) > DF_KNEE * hr)
+                dl = hr > 0 ? hr * tanhf(dl / hr) : 0;
+            float out = rintf((x8 + dl) * c->scale);
+            out = out < 0 ? 0 : out > maxv ? maxv : out;
+            sum += fabsf(out - v) * inv;
+            if (c->depth == 8)
+                line[x] = (uint8_t)out;
+            else
+                ((uint16_t *)line)[x] = (uint16_t)out;
+        }
+    }
+    return sum;
+}
+
+int rs_df_correct(DfCtx *c, RsDeflickerStats *st)
+{
+    const int n = c->n, nb = c->nb;
+    float *corr = malloc(sizeof(float) * 4 * (size_t)n * nb);
+    double *buf = malloc(sizeof(double) * 8 * (size_t)n);
+    int *idx = malloc(sizeof(int) * (size_t)n);
+    int *ix = malloc(sizeof(int) * (size_t)c->w);
+    float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
+    int ret = corr && buf && idx && ix && fx ? 0 : RS_ENOMEM;
+    if (ret >= 0) {
+        Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
+                     buf + 7 * n, idx };
+        for (int b = 0; b < nb; b++)
+            plan_region(c, b, &s, corr, st);
+        double sl = 0, sc = 0;
+        for (int t = 0; t < n; t++) {
+            sl += apply_plane(c, t, 0, corr, ix, fx, fx + c->w);
+            for (int p = 1; p < 3; p++)
+                sc += apply_plane(c, t, p, corr, ix, fx, fx + c->w);
+        }
+        const int64_t cn = (int64_t)((c->w + (1 << c->lcw) - 1) >> c->lcw) * ((c->h + (1 << c->lch) - 1) >> c->lch);
+        st->samples = (int64_t)n * c->w * c->h;
+        st->mean_change = sl / st->samples;
+        st->mean_chroma_change = sc / (2.0 * n * cn);
+    }
+    free(corr);
+    free(buf);
+    free(idx);
+    free(ix);
+    free(fx);
+    return ret;
+}
