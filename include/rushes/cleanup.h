@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "deflicker.h"
 
 /* ---- Masks ------------------------------------------------------------ */
 
@@ -95,6 +96,7 @@ typedef struct RsCleanStats {
     int64_t synthesised;    /* synthesised from the same frame */
     int64_t unfilled;       /* left as they were: a frame masked whole, nothing to carry */
     int64_t dust;           /* defect pixels found by the dust pass (before growing) */
+    RsDeflickerStats deflicker; /* what the deflicker pass corrected (zero when off) */
 } RsCleanStats;
 
 /*
@@ -140,6 +142,11 @@ typedef struct RsCleanJob {
     /* Also repair one-frame defects found by rs_dust_detect() with this
      * threshold (0, the default: no dust pass). */
     int dust;
+    /* Remove flicker first (rs_deflicker_frames(), default settings, this
+     * window in frames, odd) before any fill; 0, the default: off. With it
+     * every pixel may change, so "outside the mask nothing changes" holds
+     * against the deflickered frames, not the decoded ones. */
+    int deflicker;
     RsCleanSettings fill;
     /* Called after each stage with frames done and total, may be NULL. */
     void (*progress)(void *opaque, int64_t done, int64_t total);
@@ -150,7 +157,7 @@ RS_API void rs_clean_job_default(RsCleanJob *job);
 
 /*
  * Decode job->input (8-bit planar YUV 4:2:0, or 4:4:4 as RGB pictures
- * decode), fill it under the mask, write
+ * decode), deflicker it when asked, fill it under the mask, write
  * job->output keeping size, rate and start timecode, then the manifest
  * OUTPUT.manifest.json: the input and mask files with their xxh64, the
  * parameters, the software version, what was filled and the output's

@@ -142,6 +142,24 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     return ret < 0 ? ret : cret;
 }
 
+/* Deflicker the whole shot in place, before any fill reads it. */
+static int deflicker_shot(Clip *c, const RsCleanJob *job, RsDeflickerStats *st)
+{
+    RsDeflickerSettings s;
+    rs_deflicker_default_settings(&s);
+    s.window = job->deflicker;
+    s.threads = job->fill.threads;
+    RsDeflickerFrame *f = malloc(sizeof(*f) * c->n);
+    if (!f)
+        return rs_error(RS_ENOMEM, "deflicker: out of memory for %d frames", c->n);
+    for (int t = 0; t < c->n; t++)
+        f[t] = (RsDeflickerFrame){ { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] },
+                                   { c->f[t].stride[0], c->f[t].stride[1], c->f[t].stride[2] } };
+    int ret = rs_deflicker_frames(f, c->n, c->w, c->h, 8, c->l2c, c->l2c, &s, st);
+    free(f);
+    return ret;
+}
+
 /* Add the one-frame defects to the masks (the user's mask, if any, stays). */
 static int add_dust(Clip *c, int threshold, int64_t *found)
 {
@@ -163,8 +181,8 @@ static int add_dust(Clip *c, int threshold, int64_t *found)
 
 int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
 {
-    if (!job || !job->input || (!job->mask && !job->dust) || !job->output)
-        return rs_error(RS_EINVAL, "clean: the input, the output and a mask or the dust pass are needed");
+    if (!job || !job->input || (!job->mask && !job->dust && !job->deflicker) || !job->output)
+        return rs_error(RS_EINVAL, "clean: the input, the output and a mask, the dust or the deflicker pass are needed");
     if (job->dust < 0 || job->dust > 255)
         return rs_error(RS_EINVAL, "clean: dust threshold %d (1..255, 0 for none)", job->dust);
     const char *codec = job->codec && *job->codec ? job->codec : ends_with(job->output, ".mov") ? "prores" : "ffv1";
@@ -186,6 +204,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
     int ret = read_shot(&c, job, tc, &rate);
+    if (ret >= 0 && job->deflicker)
+        ret = deflicker_shot(&c, job, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
     for (int t = 0; ret >= 0 && t < c.n; t++) {
@@ -198,14 +218,16 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     int64_t dust = 0;
     if (ret >= 0 && job->dust)
         ret = add_dust(&c, job->dust, &dust);
-    if (ret >= 0) {
+    /* Deflicker alone masks nothing: the flows of the fill would be wasted. */
+    const int fill = job->mask || job->dust;
+    if (ret >= 0 && fill) {
         ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.l2c, c.l2c, &job->fill);
         if (ret == RS_ENOMEM)
             ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", job->input, c.n);
         if (job->progress)
             job->progress(job->opaque, 0, c.n);
     }
-    for (int t = 0; ret >= 0 && t < c.n; t++) {
+    for (int t = 0; ret >= 0 && fill && t < c.n; t++) {
         ret = rs_fill_frame(&fc, t, stats);
         if (job->progress)
             job->progress(job->opaque, t + 1, c.n);

@@ -12,13 +12,23 @@
 #include "rushes/error.h"
 
 /*
- * A frame takes part in the smoothing of frame t when its level is within
- * DF_STEP_SIGMAS robust standard deviations of the flicker (or DF_MIN_TAU
- * levels) of the window's median. A sustained change larger than that is
- * an intended step; smaller ones are smoothed over the window.
+ * A sustained change of level (a light switched on) starts at frame t when
+ * the mean level of the frames from t on differs from that of the frames
+ * before t (up to half a window each side) by more than DF_STEP_Z standard
+ * errors of that difference under the shot's own flicker, and more than
+ * DF_MIN_STEP levels, and by more than at any other frame within half a
+ * window. The smoothing never crosses such a change.
  */
-#define DF_STEP_SIGMAS 3.0
-#define DF_MIN_TAU 0.5
+#define DF_STEP_Z 3.0
+#define DF_MIN_STEP 0.5
+
+/*
+ * Within its segment, a frame takes part in the smoothing of frame t when
+ * its level is within DF_OUTLIER_SIGMAS robust standard deviations of the
+ * flicker (or DF_MIN_STEP levels) of the window's detrended median: one
+ * wild frame does not pull its neighbours.
+ */
+#define DF_OUTLIER_SIGMAS 3.0
 
 /* Beyond this fraction of the headroom a change starts to bend (tanh knee). */
 #define DF_KNEE 0.05f
@@ -44,16 +54,54 @@ static double flicker_sigma(const double *lev, int n, double *tmp)
 }
 
 /*
- * The window around t: window frames centred on t, shifted inwards at the
- * ends of the shot so that the first and last frames are smoothed over as
- * many frames as the others. *hw receives its largest distance from t.
+ * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
+ * first and last frames of the stretch without one that holds t. d is
+ * scratch for n values.
  */
-static void window_at(int n, int t, int h, int *lo, int *hi, int *hw)
+static void segments(const double *lev, int n, int h, double sigma, int *seg_lo, int *seg_hi, double *d)
+{
+    for (int t = 0; t < n; t++) {
+        d[t] = 0;
+        int m = h < t ? h : t;
+        m = m < n - t ? m : n - t;
+        if (m < 2)
+            continue;
+        double before = 0, after = 0;
+        for (int k = 1; k <= m; k++)
+            before += lev[t - k], after += lev[t + k - 1];
+        const double diff = fabs(after - before) / m;
+        if (diff > fmax(DF_STEP_Z * sigma * sqrt(2.0 / m), DF_MIN_STEP))
+            d[t] = diff;
+    }
+    int start = 0;
+    for (int t = 0; t < n; t++) {
+        int peak = d[t] > 0;
+        for (int k = t - h; peak && k <= t + h; k++)
+            if (k >= 0 && k < n && k != t && (d[k] > d[t] || (d[k] == d[t] && k < t)))
+                peak = 0;
+        if (peak && t > 0) {
+            for (int k = start; k < t; k++)
+                seg_hi[k] = t - 1;
+            start = t;
+        }
+        seg_lo[t] = start;
+    }
+    for (int k = start; k < n; k++)
+        seg_hi[k] = n - 1;
+}
+
+/*
+ * The window around t: window frames centred on t within [lo, hi] (its
+ * segment), shifted inwards at the segment's ends so that frames there are
+ * smoothed over as many frames as the others. *hw receives its largest
+ * distance from t.
+ */
+static void window_at(int first, int last, int t, int h, int *lo, int *hi, int *hw)
 {
     int a = t - h, b = t + h;
-    if (a < 0) b -= a, a = 0;
-    if (b > n - 1) a -= b - (n - 1), b = n - 1;
-    a = a < 0 ? 0 : a;
+    if (a < first) b += first - a, a = first;
+    if (b > last) a -= b - last, b = last;
+    a = a < first ? first : a;
     *lo = a, *hi = b;
     *hw = t - a > b - t ? t - a : b - t;
 }
@@ -91,25 +139,51 @@ static int pick(const double *lev, int lo, int hi, int t, double tau, double sig
 
 /*
  * The value at t of a line fitted to y over the picked frames, weighted by
- * a triangle centred on t that reaches zero just beyond the window: a ramp
- * (a cloud) passes through unchanged, also at the ends of the shot and
- * next to a step, where the picked frames lie on one side of t.
+ * a triangle centred on t that reaches zero just beyond the window, or of
+ * their weighted mean when line is 0. *slope_z (may be NULL) receives the
+ * line's slope in standard errors under flicker of standard deviation
+ * sigma.
  */
-static double local_line(const double *y, const int *idx, int m, int t, int hw)
+static double local_fit(const double *y, const int *idx, int m, int t, int hw, int line, double sigma,
+                        double *slope_z)
 {
-    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, sww = 0;
     for (int k = 0; k < m; k++) {
         const int d = idx[k] - t;
         const double w = hw + 1 - abs(d);
         sw += w, sx += w * d, sy += w * y[idx[k]], sxx += w * d * d, sxy += w * d * y[idx[k]];
     }
     const double det = sw * sxx - sx * sx;
-    return m >= 3 && det > 1e-6 * sw * sw ? (sxx * sy - sx * sxy) / det : sy / sw;
+    if (slope_z) {
+        *slope_z = 0;
+        if (m >= 3 && det > 1e-6 * sw * sw) {
+            const double xm = sx / sw, beta = (sw * sxy - sx * sy) / det;
+            for (int k = 0; k < m; k++) {
+                const int d = idx[k] - t;
+                const double w = hw + 1 - abs(d);
+                sww += w * w * (d - xm) * (d - xm);
+            }
+            const double num = sxx - sx * xm;
+            const double se = sigma * sqrt(sww) / num;
+            *slope_z = se > 0 ? fabs(beta) / se : INFINITY;
+        }
+    }
+    return line && m >= 3 && det > 1e-6 * sw * sw ? (sxx * sy - sx * sxy) / det : sy / sw;
 }
+
+/*
+ * The target follows a line through the picked frames (so a ramp, a cloud,
+ * passes unchanged, also at the ends of the shot and next to a step, where
+ * the frames lie on one side of t) only when its slope stands out of the
+ * flicker by DF_SLOPE_Z standard errors; otherwise the flicker itself would
+ * tilt the line and a one-sided window would extrapolate it, so the
+ * weighted mean is taken.
+ */
+#define DF_SLOPE_Z 2.5
 
 typedef struct Series {
     double *G, *O, *OC[2], *lev, *levc[2], *tmp;
-    int *idx;
+    int *idx, *seg[3][2];
 } Series;
 
 /* Mean of region b of plane p of a frame, in 8-bit levels (chroma centred on grey). */
@@ -146,18 +220,24 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
         for (int p = 0; p < 2; p++)
             s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
     }
-    const double sig = flicker_sigma(s->lev, n, s->tmp), tau = fmax(DF_STEP_SIGMAS * sig, DF_MIN_TAU);
+    const double sig = flicker_sigma(s->lev, n, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
+    segments(s->lev, n, h, sig, s->seg[0][0], s->seg[0][1], s->tmp);
     double sigc[2], tauc[2];
     for (int p = 0; p < 2; p++) {
         sigc[p] = flicker_sigma(s->levc[p], n, s->tmp);
-        tauc[p] = fmax(DF_STEP_SIGMAS * sigc[p], DF_MIN_TAU);
+        tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
+        segments(s->levc[p], n, h, sigc[p], s->seg[p + 1][0], s->seg[p + 1][1], s->tmp);
     }
     const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
     for (int t = 0; t < n; t++) {
         int lo, hi, hw;
-        window_at(n, t, h, &lo, &hi, &hw);
+        window_at(s->seg[0][0][t], s->seg[0][1][t], t, h, &lo, &hi, &hw);
         int m = pick(s->lev, lo, hi, t, tau, sig, s->idx, s->tmp);
-        const double tg = local_line(s->G, s->idx, m, t, hw), to = local_line(s->O, s->idx, m, t, hw);
+        double z;
+        local_fit(s->lev, s->idx, m, t, hw, 1, sig, &z);
+        const int line = z > DF_SLOPE_Z;
+        const double tg = local_fit(s->G, s->idx, m, t, hw, line, 0, NULL);
+        const double to = local_fit(s->O, s->idx, m, t, hw, line, 0, NULL);
         double a = tg / s->G[t];
         int limited = 0;
         if (a > mg || a < 1 / mg) {
@@ -178,8 +258,11 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
             k[2 + p] = 0;
             if (!c->s->chroma)
                 continue;
+            window_at(s->seg[p + 1][0][t], s->seg[p + 1][1][t], t, h, &lo, &hi, &hw);
             m = pick(s->levc[p], lo, hi, t, tauc[p], sigc[p], s->idx, s->tmp);
-            const double toc = local_line(s->OC[p], s->idx, m, t, hw), lc = s->levc[p][t];
+            local_fit(s->levc[p], s->idx, m, t, hw, 1, sigc[p], &z);
+            const double toc = local_fit(s->OC[p], s->idx, m, t, hw, z > DF_SLOPE_Z, 0, NULL);
+            const double lc = s->levc[p][t];
             double dc = a * lc + (toc - a * s->OC[p][t]) - lc;
             if (fabs(dc) > D) {
                 dc = dc > 0 ? D : -D;
@@ -257,13 +340,14 @@ int rs_df_correct(DfCtx *c, RsDeflickerStats *st)
     const int n = c->n, nb = c->nb;
     float *corr = malloc(sizeof(float) * 4 * (size_t)n * nb);
     double *buf = malloc(sizeof(double) * 8 * (size_t)n);
-    int *idx = malloc(sizeof(int) * (size_t)n);
+    int *idx = malloc(sizeof(int) * 7 * (size_t)n);
     int *ix = malloc(sizeof(int) * (size_t)c->w);
     float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
     int ret = corr && buf && idx && ix && fx ? 0 : RS_ENOMEM;
     if (ret >= 0) {
         Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
-                     buf + 7 * n, idx };
+                     buf + 7 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
+                                         { idx + 5 * n, idx + 6 * n } } };
         for (int b = 0; b < nb; b++)
             plan_region(c, b, &s, corr, st);
         double sl = 0, sc = 0;
