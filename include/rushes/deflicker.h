@@ -6,17 +6,20 @@
  * How it works (doc/cleanup.md, "Deflicker", has the details):
  *  1. Measure. Each frame is compared with the previous one brought onto it
  *     along the optical flow (include/rushes/flow.h), so that motion is not
- *     taken for flicker. On a grid of regions, a robust (trimmed) fit of
- *     frame = gain * previous + offset gives the change of light between
- *     the two frames; a colour offset per chroma plane follows. Chained over
- *     the shot, these give each region's light level frame by frame.
- *  2. Decide what to keep. Each region's level is smoothed in time by an
- *     edge-preserving filter: within a window of frames, only the frames
- *     whose level is near the window's median take part, and a weighted
- *     local line through them gives the target. A change that lasts more
- *     than half the window (a light switched on) wins the median and is
- *     kept; a slow change (a cloud) lies on the line and is kept; a fast
- *     oscillation is averaged away.
+ *     taken for flicker. On a grid of regions, a trimmed fit of
+ *     frame = gain * previous gives the change of light between the two
+ *     frames, and the median chroma difference a colour offset per chroma
+ *     plane. A region whose fit explains too little (an object entering,
+ *     an occlusion) takes its neighbours' values. Chained over the shot,
+ *     these give each region's light level frame by frame.
+ *  2. Decide what to keep. A sustained change (a light switched on) is
+ *     found where the mean levels of the half-windows before and after a
+ *     frame differ by more than the shot's own flicker explains; the
+ *     smoothing never crosses it. Within the stretches between such
+ *     changes, the frames near the window's median take part, and the
+ *     target is their weighted mean, or a line through them where its
+ *     slope is significant (a cloud passing). Fast oscillation is averaged
+ *     away.
  *  3. Correct. The gain and offset that take each region to its target are
  *     limited (max_gain, max_offset), interpolated smoothly between region
  *     centres (no block edges) and applied to every sample; a change that

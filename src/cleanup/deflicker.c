@@ -22,13 +22,6 @@ void rs_deflicker_default_settings(RsDeflickerSettings *s)
     };
 }
 
-/*
- * A region whose texture has a standard deviation of this many levels gets
- * its gain pulled half-way to 1: a flat region (sky, a wall) cannot tell a
- * gain from an offset, so its change is explained as an offset.
- */
-#define DF_RIDGE_SIGMA 4.0
-
 /* Samples at or beyond these 8-bit levels may be clipped and break the affine model. */
 #define DF_DARK 4.0f
 #define DF_BRIGHT 251.0f
@@ -70,43 +63,39 @@ static float select_kth(float *x, int n, int k)
 }
 
 /*
- * b = g * a + o over the samples, by least squares with the gain pulled
- * towards 1 (DF_RIDGE_SIGMA), then refitted three times on the samples
- * within 2.5 robust standard deviations of the line (at least one level):
- * what moved in a way the flow missed, or appeared from behind something,
- * falls out. Returns the number of samples kept.
+ * b = g * a over the samples: the ratio of their means, refitted three
+ * times on the samples within 2.5 robust standard deviations of the line
+ * (at least one level), so what moved in a way the flow missed, or appeared
+ * from behind something, falls out. A gain through black is what a change
+ * of exposure does (in linear light and after any power-law transfer
+ * alike). A gain and an offset fitted freely were less robust: the
+ * contrast of a region changes with motion blur and focus, and a free
+ * offset took that for flicker. *res receives the robust standard
+ * deviation of the residual. Returns the number of samples kept.
  */
-static int robust_fit(const float *a, const float *b, int n, float *r, uint8_t *in, float *g, float *o, float *res)
+static int robust_fit(const float *a, const float *b, int n, float *r, uint8_t *in, float *g, float *res)
 {
     memset(in, 1, n);
     int kept = 0;
     *g = 1;
-    *o = 0;
+    *res = INFINITY;
     for (int it = 0; it < 4; it++) {
-        double s = 0, sa = 0, sb = 0, saa = 0, sab = 0;
+        double s = 0, sa = 0, sb = 0;
         for (int i = 0; i < n; i++)
-            if (in[i]) {
-                s++;
-                sa += a[i];
-                sb += b[i];
-                saa += (double)a[i] * a[i];
-                sab += (double)a[i] * b[i];
-            }
-        if (s < 16)
+            if (in[i])
+                s++, sa += a[i], sb += b[i];
+        if (s < 16 || sa <= 0)
             return 0;
         kept = (int)s;
-        const double ma = sa / s, mb = sb / s, var = saa / s - ma * ma, cov = sab / s - ma * mb;
-        const double lam = DF_RIDGE_SIGMA * DF_RIDGE_SIGMA;
-        *g = (float)((cov + lam) / (var + lam));
-        *o = (float)(mb - *g * ma);
+        *g = (float)(sb / sa);
         if (it == 3)
             break;
         for (int i = 0; i < n; i++)
-            r[i] = fabsf(b[i] - *g * a[i] - *o);
+            r[i] = fabsf(b[i] - *g * a[i]);
         *res = 1.4826f * select_kth(r, n, n / 2);
         const float thr = 2.5f * *res < 1 ? 1 : 2.5f * *res;
         for (int i = 0; i < n; i++)
-            in[i] = fabsf(b[i] - *g * a[i] - *o) <= thr;
+            in[i] = fabsf(b[i] - *g * a[i]) <= thr;
     }
     return kept;
 }
@@ -257,7 +246,8 @@ static int measure_pair(Worker *wk, Scratch *sc, int t)
                     n++;
                 }
             const int b = by * c->bx + bx;
-            int kept = robust_fit(sc->a, sc->b, n, sc->r, sc->in, &fit[b].g, &fit[b].o, &fit[b].res);
+            fit[b].o = 0;
+            int kept = robust_fit(sc->a, sc->b, n, sc->r, sc->in, &fit[b].g, &fit[b].res);
             /* A fit that explains fewer than a quarter of the region is not its light. */
             if (kept < 32 || 4 * kept < n)
                 fit[b].res = INFINITY;

@@ -9,7 +9,9 @@
 /*
  * The change of light in one region from frame t - 1 to frame t: luma
  * Y_t = g * Y_t-1 + o, chroma (centred on grey) C_t = g * C_t-1 + oc.
- * Values are in 8-bit levels whatever the depth.
+ * Values are in 8-bit levels whatever the depth. The measurement fits a
+ * gain only (o = 0, see robust_fit() in deflicker.c); the chaining and the
+ * correction keep the general affine form.
  */
 typedef struct DfFit {
     float g, o, oc[2];
