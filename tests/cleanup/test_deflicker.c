@@ -29,6 +29,11 @@ typedef struct Scene {
     double gain, regional, offset, chroma;
 } Scene;
 
+/* Chroma subsampling of the generated shots: 4:2:0 unless a test says otherwise. */
+static int lcw = 1, lch = 1;
+#define CW (W >> lcw)
+#define CH (H >> lch)
+
 typedef struct Shot {
     int depth;
     uint8_t *buf;
@@ -46,7 +51,7 @@ static double rnd(int t, int k)
 /* The clean picture (the truth), 8-bit levels; p 0 luma, 1 and 2 chroma at chroma coordinates. */
 static double truth(const Scene *s, int t, double x, double y, int p)
 {
-    double lx = p ? 2 * x + 0.5 : x, ly = p ? 2 * y + 0.5 : y;
+    double lx = p ? (x + 0.5) * (1 << lcw) - 0.5 : x, ly = p ? (y + 0.5) * (1 << lch) - 0.5 : y;
     double v;
     if (s->object && lx >= 20 + 6 * t && lx < 52 + 6 * t && ly >= 40 && ly < 72)
         v = p ? 128 + 0.4 * (fx_texture(lx - 6 * t, ly + 90) - 128) : 190 + 0.4 * (fx_texture(lx - 6 * t, ly) - 128);
@@ -60,7 +65,7 @@ static double truth(const Scene *s, int t, double x, double y, int p)
 
 static double flickered(const Scene *s, int t, double x, double y, int p)
 {
-    double v = truth(s, t, x, y, p), lx = p ? 2 * x + 0.5 : x;
+    double v = truth(s, t, x, y, p), lx = p ? (x + 0.5) * (1 << lcw) - 0.5 : x;
     double g = 1 + s->gain * rnd(t, 1) + s->regional * rnd(t, 2) * lx / W;
     if (p)
         return 128 + g * (v - 128) + s->chroma * rnd(t, 2 + p);
@@ -87,15 +92,15 @@ static double get(const Shot *sh, int t, int p, int x, int y)
 
 static void make(Shot *sh, const Scene *s, int depth, int with_flicker)
 {
-    const int bs = depth > 8 ? 2 : 1, ln = W * H * bs, cn = (W / 2) * (H / 2) * bs;
+    const int bs = depth > 8 ? 2 : 1, ln = W * H * bs, cn = CW * CH * bs;
     sh->depth = depth;
     sh->buf = malloc((size_t)N * (ln + 2 * cn));
     for (int t = 0; t < N; t++) {
         uint8_t *b = sh->buf + (size_t)t * (ln + 2 * cn);
-        sh->f[t] = (RsDeflickerFrame){ { b, b + ln, b + ln + cn }, { W * bs, W / 2 * bs, W / 2 * bs } };
+        sh->f[t] = (RsDeflickerFrame){ { b, b + ln, b + ln + cn }, { W * bs, CW * bs, CW * bs } };
         for (int p = 0; p < 3; p++)
-            for (int y = 0; y < (p ? H / 2 : H); y++)
-                for (int x = 0; x < (p ? W / 2 : W); x++)
+            for (int y = 0; y < (p ? CH : H); y++)
+                for (int x = 0; x < (p ? CW : W); x++)
                     put(sh, t, p, x, y, with_flicker ? flickered(s, t, x, y, p) : truth(s, t, x, y, p));
     }
 }
@@ -107,8 +112,8 @@ static double rms(const Shot *sh, const Scene *s, int chroma)
     long k = 0;
     for (int t = 0; t < N; t++)
         for (int p = chroma ? 1 : 0; p < (chroma ? 3 : 1); p++)
-            for (int y = 0; y < (p ? H / 2 : H); y++)
-                for (int x = 0; x < (p ? W / 2 : W); x++, k++) {
+            for (int y = 0; y < (p ? CH : H); y++)
+                for (int x = 0; x < (p ? CW : W); x++, k++) {
                     double v = truth(s, t, x, y, p);
                     v = v < 0 ? 0 : v > 255 ? 255 : v;
                     e += (get(sh, t, p, x, y) - v) * (get(sh, t, p, x, y) - v);
@@ -152,7 +157,7 @@ static int run(Shot *sh, int window, RsDeflickerStats *st)
     rs_deflicker_default_settings(&s);
     s.window = window;
     s.threads = 2;
-    return rs_deflicker_frames(sh->f, N, W, H, sh->depth, 1, 1, &s, st);
+    return rs_deflicker_frames(sh->f, N, W, H, sh->depth, lcw, lch, &s, st);
 }
 
 static void test_global(void)
@@ -173,6 +178,28 @@ static void test_global(void)
     RS_CHECK(cafter < cbefore / 2);
     RS_CHECK(st.mean_change > 2 && st.max_gain_change > 0.02);
     free(sh.buf);
+}
+
+/* 10-bit 4:2:2 and 12-bit 4:4:4, as a scan or a camera original would come. */
+static void test_other_layouts(void)
+{
+    static const int layout[2][3] = { { 10, 1, 0 }, { 12, 0, 0 } };
+    for (int i = 0; i < 2; i++) {
+        lcw = layout[i][1], lch = layout[i][2];
+        Scene s = { .vx = 1.3, .vy = 0.6, .gain = 0.08, .regional = 0.08, .chroma = 3 };
+        Shot sh;
+        make(&sh, &s, layout[i][0], 1);
+        const double before = rms(&sh, &s, 0), cbefore = rms(&sh, &s, 1), fbefore = flicker(&sh, &s);
+        RS_CHECK_EQ_INT(run(&sh, 15, NULL), 0);
+        const double after = rms(&sh, &s, 0), cafter = rms(&sh, &s, 1), fafter = flicker(&sh, &s);
+        printf("%d-bit, shifts %d,%d: luma rms %.2f -> %.2f, flicker %.2f -> %.2f, chroma rms %.2f -> %.2f\n",
+               layout[i][0], lcw, lch, before, after, fbefore, fafter, cbefore, cafter);
+        RS_CHECK(after < before / 2.2);
+        RS_CHECK(fafter < fbefore / 20);
+        RS_CHECK(cafter < cbefore / 2);
+        free(sh.buf);
+    }
+    lcw = lch = 1;
 }
 
 static void test_regional(void)
@@ -289,6 +316,23 @@ static void test_object_not_flicker(void)
     free(sh.buf);
 }
 
+static void test_threads_agree(void)
+{
+    Scene s = { .vx = 1.3, .vy = 0.6, .gain = 0.08, .regional = 0.08, .chroma = 3 };
+    Shot a, b;
+    make(&a, &s, 8, 1);
+    make(&b, &s, 8, 1);
+    RsDeflickerSettings set;
+    rs_deflicker_default_settings(&set);
+    set.threads = 1;
+    RS_CHECK_EQ_INT(rs_deflicker_frames(a.f, N, W, H, 8, 1, 1, &set, NULL), 0);
+    set.threads = 3;
+    RS_CHECK_EQ_INT(rs_deflicker_frames(b.f, N, W, H, 8, 1, 1, &set, NULL), 0);
+    RS_CHECK(!memcmp(a.buf, b.buf, (size_t)N * W * H * 3 / 2));
+    free(a.buf);
+    free(b.buf);
+}
+
 static void test_errors(void)
 {
     Shot sh;
@@ -310,10 +354,12 @@ int main(void)
 {
     RS_RUN(test_global);
     RS_RUN(test_regional);
+    RS_RUN(test_other_layouts);
     RS_RUN(test_step_kept);
     RS_RUN(test_ramp_kept);
     RS_RUN(test_depths_agree);
     RS_RUN(test_object_not_flicker);
+    RS_RUN(test_threads_agree);
     RS_RUN(test_errors);
     return rs_test_end();
 }
