@@ -13,13 +13,13 @@
 
 /*
  * A sustained change of level (a light switched on) starts at frame t when
- * the mean level of the frames from t on differs from that of the frames
- * before t (up to half a window each side) by more than DF_STEP_Z standard
- * errors of that difference under the shot's own flicker, and more than
- * DF_MIN_STEP levels, and by more than at any other frame within half a
- * window. The smoothing never crosses such a change.
+ * the mean level of the half window of frames from t on differs from that
+ * of the half window before t by more than DF_STEP_Z robust standard
+ * deviations of that difference over the shot, and more than DF_MIN_STEP
+ * levels, and by more than at any other frame within half a window. The
+ * smoothing never crosses such a change.
  */
-#define DF_STEP_Z 3.0
+#define DF_STEP_Z 4.0
 #define DF_MIN_STEP 0.5
 
 /*
@@ -40,39 +40,69 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /*
- * Robust standard deviation of the flicker of a level: from its second
- * differences, which a ramp does not change and a step changes only twice.
+ * Robust standard deviation of the flicker of a level: the median distance
+ * of each frame from the median of the window around it, which a ramp does
+ * not change and a step changes only next to it. (Differences between
+ * neighbouring frames would be fooled by film transferred with repeated
+ * frames, where two or three frames in a row are the same.)
  */
-static double flicker_sigma(const double *lev, int n, double *tmp)
+static double flicker_sigma(const double *lev, int n, int h, double *tmp)
 {
-    if (n < 3)
-        return 0;
-    for (int t = 1; t < n - 1; t++)
-        tmp[t - 1] = fabs(lev[t + 1] - 2 * lev[t] + lev[t - 1]);
-    qsort(tmp, n - 2, sizeof(double), cmp_double);
-    return tmp[(n - 2) / 2] * 1.4826 / sqrt(6.0);
+    double win[256];
+    for (int t = 0; t < n; t++) {
+        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
+        for (int i = lo; i <= hi; i++)
+            win[i - lo] = lev[i];
+        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
+        tmp[t] = fabs(lev[t] - win[(hi - lo) / 2]);
+    }
+    qsort(tmp, n, sizeof(double), cmp_double);
+    return tmp[n / 2] * 1.4826;
 }
 
 /*
  * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
- * first and last frames of the stretch without one that holds t. d is
- * scratch for n values.
+ * first and last frames of the stretch without one that holds t. d, tmp
+ * and res are scratch for n values each.
  */
-static void segments(const double *lev, int n, int h, double sigma, int *seg_lo, int *seg_hi, double *d)
+static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, double *d, double *tmp,
+                     double *res)
 {
+    /*
+     * How far the half-window means move under the shot's own flicker is
+     * measured on the level minus its running median (which follows a step
+     * and a ramp), as the spread of the same half-window differences: film
+     * transferred with repeated frames flickers in runs of two or three, so
+     * the spread is larger than independent frames would give.
+     */
+    double win[256];
+    for (int t = 0; t < n; t++) {
+        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
+        for (int i = lo; i <= hi; i++)
+            win[i - lo] = lev[i];
+        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
+        res[t] = lev[t] - win[(hi - lo) / 2];
+    }
+    int cnt = 0;
     for (int t = 0; t < n; t++) {
         d[t] = 0;
-        int m = h < t ? h : t;
-        m = m < n - t ? m : n - t;
-        if (m < 2)
+        /* A change is sustained when it lasts half a window: too near either end, nothing tells. */
+        if (t < h || t + h > n)
             continue;
-        double before = 0, after = 0;
-        for (int k = 1; k <= m; k++)
-            before += lev[t - k], after += lev[t + k - 1];
-        const double diff = fabs(after - before) / m;
-        if (diff > fmax(DF_STEP_Z * sigma * sqrt(2.0 / m), DF_MIN_STEP))
-            d[t] = diff;
+        double before = 0, after = 0, rb = 0, ra = 0;
+        for (int i = 1; i <= h; i++)
+            before += lev[t - i], after += lev[t + i - 1], rb += res[t - i], ra += res[t + i - 1];
+        d[t] = fabs(after - before) / h;
+        tmp[cnt++] = fabs(ra - rb) / h;
     }
+    double spread = 0;
+    if (cnt) {
+        qsort(tmp, cnt, sizeof(double), cmp_double);
+        spread = 1.4826 * tmp[cnt / 2];
+    }
+    const double thr = fmax(DF_STEP_Z * spread, DF_MIN_STEP);
+    for (int t = 0; t < n; t++)
+        d[t] = d[t] > thr ? d[t] : 0;
     int start = 0;
     for (int t = 0; t < n; t++) {
         int peak = d[t] > 0;
@@ -182,7 +212,7 @@ static double local_fit(const double *y, const int *idx, int m, int t, int hw, i
 #define DF_SLOPE_Z 2.5
 
 typedef struct Series {
-    double *G, *O, *OC[2], *lev, *levc[2], *tmp;
+    double *G, *O, *OC[2], *lev, *levc[2], *tmp, *tmp2, *tmp3;
     int *idx, *seg[3][2];
 } Series;
 
@@ -220,13 +250,13 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
         for (int p = 0; p < 2; p++)
             s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
     }
-    const double sig = flicker_sigma(s->lev, n, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
-    segments(s->lev, n, h, sig, s->seg[0][0], s->seg[0][1], s->tmp);
+    const double sig = flicker_sigma(s->lev, n, h, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
+    segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->tmp, s->tmp2, s->tmp3);
     double sigc[2], tauc[2];
     for (int p = 0; p < 2; p++) {
-        sigc[p] = flicker_sigma(s->levc[p], n, s->tmp);
+        sigc[p] = flicker_sigma(s->levc[p], n, h, s->tmp);
         tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
-        segments(s->levc[p], n, h, sigc[p], s->seg[p + 1][0], s->seg[p + 1][1], s->tmp);
+        segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->tmp, s->tmp2, s->tmp3);
     }
     const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
     for (int t = 0; t < n; t++) {
@@ -339,14 +369,14 @@ int rs_df_correct(DfCtx *c, RsDeflickerStats *st)
 {
     const int n = c->n, nb = c->nb;
     float *corr = malloc(sizeof(float) * 4 * (size_t)n * nb);
-    double *buf = malloc(sizeof(double) * 8 * (size_t)n);
+    double *buf = malloc(sizeof(double) * 10 * (size_t)n);
     int *idx = malloc(sizeof(int) * 7 * (size_t)n);
     int *ix = malloc(sizeof(int) * (size_t)c->w);
     float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
     int ret = corr && buf && idx && ix && fx ? 0 : RS_ENOMEM;
     if (ret >= 0) {
         Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
-                     buf + 7 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
+                     buf + 7 * n, buf + 8 * n, buf + 9 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
                                          { idx + 5 * n, idx + 6 * n } } };
         for (int b = 0; b < nb; b++)
             plan_region(c, b, &s, corr, st);
