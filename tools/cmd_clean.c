@@ -17,6 +17,7 @@ typedef struct CleanOpts {
     int64_t grow;
     int64_t patch;
     int64_t max_frames;
+    int64_t max_memory;
     int64_t threads;
     int64_t seam;
     int dust;
@@ -28,7 +29,8 @@ typedef struct CleanOpts {
 static const RsOption clean_options[] = {
     { "mask", "what to remove: shapes.json, one PNG, or a folder of numbered PNGs (white = remove)",
       RS_OPT_STRING, offsetof(CleanOpts, mask), .metavar = "MASK", .short_name = 'm' },
-    { "out", "output: .mkv (FFV1, lossless) or .mov (ProRes)", RS_OPT_STRING, offsetof(CleanOpts, out),
+    { "out", "output: .mkv (FFV1, lossless, source pixel format), .mov (ProRes), or pictures "
+      "DIR/name_%06d.png (16-bit RGB) or .exr (half float)", RS_OPT_STRING, offsetof(CleanOpts, out),
       .metavar = "FILE", .short_name = 'o' },
     { "codec", "output codec (default: ffv1 for .mkv, prores for .mov)", RS_OPT_CHOICE,
       offsetof(CleanOpts, codec), .choices = "ffv1|prores" },
@@ -52,6 +54,8 @@ static const RsOption clean_options[] = {
       offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
+    { "max-memory", "MB the shot may take in memory (0 = three quarters of the machine's)", RS_OPT_INT,
+      offsetof(CleanOpts, max_memory), .min = 0, .max = INT64_MAX / 1000000 },
     { "threads", "flow, decoder and encoder threads (0 = automatic)", RS_OPT_INT, offsetof(CleanOpts, threads),
       .min = 0, .max = 64 },
     { NULL }
@@ -74,6 +78,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.threads = (int)opts->threads;
     job.fill.threads = (int)opts->threads;
     job.max_frames = (int)opts->max_frames;
+    job.max_memory = opts->max_memory * 1000000;
     job.fill.max_distance = (int)opts->max_distance;
     job.fill.grow = (int)opts->grow;
     job.fill.patch_size = (int)opts->patch;

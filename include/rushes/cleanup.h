@@ -81,12 +81,19 @@ typedef struct RsCleanSettings {
 
 RS_API void rs_clean_default_settings(RsCleanSettings *s);
 
-/* One frame of planar 8-bit YUV in memory, changed in place. */
+/*
+ * One frame of planar YUV in memory, changed in place. Samples are uint8_t
+ * when bit_depth is 8 (or 0, which means 8), native-endian uint16_t holding
+ * bit_depth significant bits (not shifted) when it is 9..16, as RsPlane in
+ * include/rushes/media.h; strides are in bytes. Every frame of a call has
+ * the same depth.
+ */
 typedef struct RsCleanFrame {
     uint8_t *plane[3];
     ptrdiff_t stride[3];
     const uint8_t *mask;    /* width x height luma mask, 1 = fill */
     ptrdiff_t mask_stride;
+    int bit_depth;          /* 0 or 8..16 */
 } RsCleanFrame;
 
 typedef struct RsCleanStats {
@@ -101,9 +108,15 @@ typedef struct RsCleanStats {
 
 /*
  * Fill the masked pixels of n frames of one shot, in place. Every frame is
- * width x height with chroma planes subsampled by log2_chroma_w/h (0 or 1).
- * Pixels outside the masks are never written. stats may be NULL.
- * Returns 0, RS_EINVAL (bad sizes or settings, naming them) or RS_ENOMEM
+ * width x height with chroma planes subsampled by log2_chroma_w and
+ * log2_chroma_h, each 0 or 1 on its own (4:2:0 is 1,1; 4:2:2 is 1,0; 4:4:4
+ * is 0,0). Chroma planes are (width + (1 << log2_chroma_w) - 1) >>
+ * log2_chroma_w wide, and likewise high. A chroma sample is masked when any
+ * luma pixel it covers is masked. The fill works at the frames' full
+ * precision; the optical flow and the dust test read an 8-bit luma guide
+ * (the luma rounded to 8 bits). Pixels outside the masks are never written.
+ * stats may be NULL.
+ * Returns 0, RS_EINVAL (bad sizes, depths or settings, naming them) or RS_ENOMEM
  * (a failure on a worker thread is returned with a generic message).
  */
 RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2_chroma_w,
@@ -112,7 +125,9 @@ RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, i
 /*
  * Find one-frame defects (dust, sparkle, a hair for one frame): luma pixels
  * that differ from both motion-compensated neighbours by more than
- * threshold (8-bit levels; 24 is a good start), in the same direction, while
+ * threshold (8-bit levels, whatever the frames' depth: deeper frames are
+ * compared on their luma rounded to 8 bits; 24 is a good start), in the
+ * same direction, while
  * the two neighbours agree within threshold. Fast motion the flow
  * follows is explained by the neighbours; a candidate whose 3x3 patch is
  * found displaced (up to 12 pixels) in either neighbour is motion the flow
@@ -130,10 +145,17 @@ RS_API int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int heig
 typedef struct RsCleanJob {
     const char *input;      /* the shot */
     const char *mask;       /* see rs_mask_open(); may be NULL with dust */
-    const char *output;     /* ".mkv" (FFV1, lossless) or ".mov" (ProRes) */
+    /* ".mkv" (FFV1, lossless, in the source's pixel format: yuv422p10 stays
+     * yuv422p10), ".mov" (ProRes, 10-bit), or a numbered picture sequence
+     * "DIR/name_%06d.png" (16-bit RGB PNG) or "DIR/name_%06d.exr" (half-float
+     * RGB OpenEXR), first file number 0. Pictures are converted to RGB with
+     * the source's matrix and range; EXR holds those display-referred code
+     * values scaled to 0..1, not linear light. */
+    const char *output;
     /* "ffv1" (default for .mkv) or "prores" (default for .mov: 422 HQ;
      * prores_profile 4 gives 4444). ProRes is not lossless: only FFV1 keeps
-     * the pixels outside the mask bit-exact in the file. */
+     * the pixels outside the mask bit-exact in the file. Sequences take the
+     * codec of their extension (NULL, "", "png" or "exr"). */
     const char *codec;
     int prores_profile;
     int threads;            /* decoder and encoder threads, 0 = automatic */
@@ -151,20 +173,42 @@ typedef struct RsCleanJob {
     /* Called after each stage with frames done and total, may be NULL. */
     void (*progress)(void *opaque, int64_t done, int64_t total);
     void *opaque;
+    /* Bytes the shot may take in memory while it is cleaned, 0 (default) =
+     * three quarters of the physical memory. A shot costs, per frame,
+     * rs_clean_frame_bytes() (about 17 MB at 1080p 10-bit 4:2:2); a longer
+     * shot is refused with RS_ERANGE before it is decoded when the container
+     * counts its frames, else when the limit is reached. */
+    int64_t max_memory;
 } RsCleanJob;
+
+/*
+ * Bytes one frame costs while a shot is cleaned: its samples (2 bytes each
+ * above 8 bits), the mask, the fill's per-plane map (a byte a sample) and
+ * the two flow fields (at the flow's working resolution), plus one byte a
+ * pixel with the dust pass. For 1920x1080: 10-bit 4:2:2 16.6 MB, 8-bit
+ * 4:2:0 10.4 MB (18.7 and 12.4 with dust).
+ */
+RS_API int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chroma_w,
+                                    int log2_chroma_h, int dust);
 
 RS_API void rs_clean_job_default(RsCleanJob *job);
 
 /*
- * Decode job->input (8-bit planar YUV 4:2:0, or 4:4:4 as RGB pictures
- * decode), deflicker it when asked, fill it under the mask, write
- * job->output keeping size, rate and start timecode, then the manifest
+ * Decode job->input (planar YUV 4:2:0, 4:2:2 or 4:4:4 at 8, 9, 10, 12, 14
+ * or 16 bits; RGB pictures decode to 4:4:4), deflicker it when asked, fill
+ * it under the mask at the source's depth, write job->output keeping size,
+ * rate, start timecode, reel name and colour tags (range, matrix,
+ * primaries, transfer, chroma location; sequences carry none of these),
+ * then the manifest
  * OUTPUT.manifest.json: the input and mask files with their xxh64, the
  * parameters, the software version, what was filled and the output's
- * xxh64 (unsigned). stats may be NULL. Errors name the file or frame at
- * fault: those of the decoder, rs_mask_open/render and the encoder, plus
- * RS_EUNSUP (another pixel format or bit depth), RS_ERANGE (more frames than
- * max_frames), RS_EINVAL.
+ * xxh64 (every file of a sequence) (unsigned). stats may be NULL. Errors name
+ * the file or frame at fault: those of the decoder, rs_mask_open/render and
+ * the encoder, plus RS_EUNSUP (another chroma layout or bit depth), RS_ERANGE
+ * (more frames than max_frames or max_memory holds), RS_EINVAL (a bad
+ * output name: unknown extension, a sequence without a frame number),
+ * RS_ENOENT / RS_EACCES (the output's folder is missing or not writable;
+ * checked before decoding).
  */
 RS_API int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats);
 

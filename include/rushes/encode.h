@@ -1,13 +1,19 @@
 /*
- * rushes: a small media writer. It turns planar 8-bit YUV 4:2:0 frames and
- * planar float audio into a MOV, MP4, MKV or WAV file, with the tags a camera
- * or a sound recorder would write: start timecode (a tmcd track in MOV),
- * reel name, camera make/model, and for WAV a BWF bext chunk whose time
- * reference is the start time of day in samples since midnight.
+ * rushes: a small media writer. It turns planar YUV frames (8-bit 4:2:0 by
+ * default; 4:2:2, 4:4:4 and 9..16-bit samples on request) and planar float
+ * audio into a MOV, MP4, MKV or WAV file, with the tags a camera or a sound
+ * recorder would write: start timecode (a tmcd track in MOV), reel name,
+ * camera make/model, colour tags, and for WAV a BWF bext chunk whose time
+ * reference is the start time of day in samples since midnight. It also
+ * writes numbered picture sequences: a path with a printf frame number
+ * ("shot_%06d.png", "shot_%06d.exr"), first file number 0, as 16-bit RGB
+ * PNG (video_codec "png") or half-float RGB OpenEXR ("exr", ZIP
+ * compression), the YUV converted with the colour tags' matrix and range.
  *
- * It exists for the demo shoot day and for tests that need media with known
- * content; it is not a transcoder (no scaling, one video and one audio
- * stream at most). The container follows the file extension.
+ * It exists for the demo shoot day, for tests that need media with known
+ * content and for the clean-up's renders; it is not a transcoder (no
+ * scaling, one video and one audio stream at most). The container follows
+ * the file extension.
  *
  * Threading: one RsEncoder is used from one thread at a time; distinct
  * encoders may run concurrently. Codec threads are internal.
@@ -20,9 +26,11 @@
 typedef struct RsEncoderSettings {
     /* Video; video_codec NULL or "" writes an audio-only file (WAV). */
     const char *video_codec;     /* "libx264", "prores_ks", "prores_aw" (about 3x faster
-                                  * than prores_ks), "dnxhd" (DNxHR HQ), "ffv1" */
+                                  * than prores_ks), "dnxhd" (DNxHR HQ), "ffv1"; for a
+                                  * numbered sequence "png" or "exr" */
     int width, height;           /* even, input and output size */
     RsRational frame_rate;       /* e.g. {24000, 1001}; default {24, 1} */
+    RsRational sar;              /* sample aspect ratio; {0, 0} (default) writes 1:1 */
     int crf;                     /* libx264 quality, default 20 */
     const char *preset;          /* libx264 preset, default "veryfast" */
     int prores_profile;          /* ProRes 0 proxy .. 3 422 HQ (default) .. 4 4444 */
@@ -35,6 +43,26 @@ typedef struct RsEncoderSettings {
      * size) instead of 4:2:0; ffv1 then stores them as yuv444p, unchanged,
      * and the other codecs convert as they do from 4:2:0. Default 0. */
     int chroma_444;
+    /* The input's chroma layout, said another way: 420, 422 (chroma at half
+     * width, full height) or 444; 0 (default) means 444 with chroma_444 and
+     * 420 otherwise. */
+    int chroma;
+    /* The input's sample depth: 8 (default, uint8_t samples) or 9..16
+     * (native-endian uint16_t holding that many bits). ffv1 stores the
+     * input's layout and depth as they are (yuv422p10 stays yuv422p10);
+     * ProRes is written at 10 bits (4:2:2 or 4:4:4 by profile). */
+    int bit_depth;
+    /* Colour tags, by FFmpeg's names as RsVideoInfo reports them:
+     * color_range "tv" or "pc"; color_space (the matrix) "bt709",
+     * "bt470bg", "bt2020nc", ...; color_primaries "bt709", "bt2020", ...;
+     * color_trc "bt709", "smpte2084", "arib-std-b67", ...; chroma_location
+     * "left", "center", "topleft", ...; "unknown" writes the tag as
+     * unspecified. NULL or "" keeps the defaults: limited range, BT.709
+     * matrix, primaries and transfer, chroma location unspecified. The range
+     * and the matrix also say how the input is to be read when it is
+     * converted (to limited range for ProRes and DNxHR, to RGB for
+     * sequences). An unknown name is RS_EINVAL. */
+    const char *color_range, *color_space, *color_primaries, *color_trc, *chroma_location;
 
     /* Tags, each NULL or "" for none. */
     const char *start_timecode;  /* "HH:MM:SS:FF", ';' before FF for drop frame */
@@ -62,17 +90,20 @@ RS_API void rs_encoder_default_settings(RsEncoderSettings *s);
 /*
  * Create path (truncating it) and write its header. On success *out is a new
  * encoder owned by the caller, to be finished with rs_encoder_close().
- * Errors: RS_EINVAL (bad settings, unknown extension), RS_EUNSUP (codec not
- * built into this FFmpeg), RS_EIO (cannot create or write path). The message
- * names path. On failure nothing is left open; a partial file may remain.
+ * Errors: RS_EINVAL (bad settings, unknown extension, a sequence codec
+ * without a %d pattern or the other way round), RS_EUNSUP (codec not built
+ * into this FFmpeg), RS_ENOENT or RS_EACCES (the file, or the folder of a
+ * sequence, cannot be created there), RS_EIO (cannot create or write path).
+ * The message names path. On failure nothing is left open; a partial file may remain.
  */
 RS_API int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSettings *s);
 
 /*
  * Append one frame: planes[0] is Y at width x height, planes[1] and [2] are
- * Cb and Cr at half width and half height (4:2:0, limited range, BT.709;
- * full width and height with chroma_444),
- * with strides[i] bytes between rows. The data is copied (and converted when
+ * Cb and Cr at half width and half height (4:2:0; half width and full
+ * height for 4:2:2; full width and height with chroma_444 or 444), with
+ * samples of the settings' bit_depth, range and matrix (by default 8 bits,
+ * limited range, BT.709), with strides[i] bytes between rows. The data is copied (and converted when
  * the codec needs another pixel format) before returning. Frames are timed
  * at the settings' frame rate from 0. Errors: RS_EINVAL (no video stream),
  * RS_EMEDIA or RS_EIO when encoding or writing fails, naming the path.

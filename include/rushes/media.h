@@ -58,6 +58,9 @@ typedef struct RsVideoInfo {
     char color_primaries[32];
     char color_trc[32];
     char field_order[16];           /* "progressive", "tt", "bb", "tb", "bt", "" */
+    /* Chroma sample position, FFmpeg's name: "left" (MPEG-2, H.264 4:2:0),
+     * "center", "topleft", ...; "" when the file does not say. */
+    char chroma_location[16];
 } RsVideoInfo;
 
 typedef struct RsAudioInfo {

@@ -1,15 +1,18 @@
 /*
- * The clean job: decode a shot, fill it under its mask, write it losslessly
- * (or as ProRes) with its rate and timecode, and a manifest of what went in
- * and came out.
+ * The clean job: decode a shot, fill it under its mask at its own depth,
+ * write it losslessly (or as ProRes, or as RGB pictures) with its rate,
+ * timecode, reel and colour tags, and a manifest of what went in and came
+ * out.
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cleanup/fill.h"
+#include "cleanup/flow_internal.h"
 #include "cleanup/manifest.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
@@ -23,9 +26,37 @@ void rs_clean_job_default(RsCleanJob *job)
     rs_clean_default_settings(&job->fill);
 }
 
+int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chroma_w, int log2_chroma_h, int dust)
+{
+    if (width < 1 || height < 1 || log2_chroma_w < 0 || log2_chroma_w > 1 || log2_chroma_h < 0 || log2_chroma_h > 1)
+        return 0;
+    const int64_t ln = (int64_t)width * height;
+    const int64_t cn = (int64_t)((width + (1 << log2_chroma_w) - 1) >> log2_chroma_w) *
+                       ((height + (1 << log2_chroma_h) - 1) >> log2_chroma_h);
+    const int bps = bit_depth > 8 ? 2 : 1;
+    RsFlowSettings fs;
+    rs_flow_default_settings(&fs);
+    const int lv = rs_flow_level(&fs, width, height);
+    const int64_t fn = (int64_t)(width >> lv) * (height >> lv);
+    /* Samples, the luma mask, the fill's map byte a sample (not a source / to fill), two fields
+     * of (u, v) floats; the dust pass keeps its own mask of every frame until the fill starts. */
+    return (ln + 2 * cn) * (bps + 1) + ln + 16 * fn + (dust ? ln : 0);
+}
+
+/* What the output keeps of the source besides its pictures. */
+typedef struct Source {
+    char tc[16], reel[RS_MEDIA_NAME_MAX];
+    RsRational rate, sar;
+    char range[16], space[32], primaries[32], trc[32], location[16];
+    int rgb;                  /* decoded from RGB: converted to YUV with BT.709 unless tagged */
+    int64_t frames;           /* the container's count, -1 unknown */
+} Source;
+
 typedef struct Clip {
     int n, cap, w, h;
-    int l2c;                  /* chroma shift, both ways: 1 for 4:2:0, 0 for 4:4:4 */
+    int lcw, lch;             /* chroma shifts: 1,1 for 4:2:0, 1,0 for 4:2:2, 0,0 for 4:4:4 */
+    int depth, full_range;
+    int64_t frame_bytes, max_memory;
     uint8_t **buf;            /* per frame: Y, Cb, Cr, mask back to back */
     RsCleanFrame *f;
 } Clip;
@@ -44,21 +75,56 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
-/* Keep a copy of the decoded frame: 8-bit 4:2:0 is what the writer takes unchanged. */
-static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job)
+/* The encoder writes these layouts as they are (FFV1) or converts from them. */
+static int layout_ok(int depth, int lcw, int lch)
 {
-    if (!c->n)
-        c->l2c = v->log2_chroma_w;
-    if (v->bit_depth != 8 || v->log2_chroma_w != c->l2c || v->log2_chroma_h != c->l2c || c->l2c > 1)
-        return rs_error(RS_EUNSUP, "%s: frame %lld is %d-bit with chroma shifts %d,%d; clean reads 8-bit "
-                        "4:2:0 and 4:4:4 only for now", job->input, (long long)v->index, v->bit_depth,
-                        v->log2_chroma_w, v->log2_chroma_h);
+    return (depth == 8 || depth == 9 || depth == 10 || depth == 12 || depth == 14 || depth == 16) &&
+           lcw >= 0 && lcw <= 1 && lch >= 0 && lch <= lcw;
+}
+
+static const char *layout_name(int lcw, int lch)
+{
+    return lcw && lch ? "4:2:0" : lcw ? "4:2:2" : lch ? "4:4:0" : "4:4:4";
+}
+
+static int too_long(const Clip *c, const RsCleanJob *job, int64_t frames)
+{
+    return rs_error(RS_ERANGE, "%s: %lld frames of %dx%d %d-bit %s take %lld MB to clean (%.1f MB a frame); "
+                    "max memory %lld MB holds %lld (raise it or cut the shot)", job->input, (long long)frames,
+                    c->w, c->h, c->depth, layout_name(c->lcw, c->lch),
+                    (long long)(frames * c->frame_bytes / 1000000), c->frame_bytes / 1e6,
+                    (long long)(c->max_memory / 1000000), (long long)(c->max_memory / c->frame_bytes));
+}
+
+/* Keep a copy of the decoded frame at its own depth and layout: what the writer takes unchanged. */
+static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job, const Source *src)
+{
     if (v->width != c->w || v->height != c->h)
         return rs_error(RS_EUNSUP, "%s: frame %lld is %dx%d, the first frame %dx%d", job->input,
                         (long long)v->index, v->width, v->height, c->w, c->h);
+    if (!c->n) {
+        c->lcw = v->log2_chroma_w;
+        c->lch = v->log2_chroma_h;
+        c->depth = v->bit_depth;
+        c->full_range = v->full_range;
+        if (!layout_ok(c->depth, c->lcw, c->lch))
+            return rs_error(RS_EUNSUP, "%s: frame 0 is %d-bit with chroma shifts %d,%d; clean reads 4:2:0, 4:2:2 "
+                            "and 4:4:4 at 8, 9, 10, 12, 14 or 16 bits", job->input, v->bit_depth,
+                            v->log2_chroma_w, v->log2_chroma_h);
+        c->frame_bytes = rs_clean_frame_bytes(c->w, c->h, c->depth, c->lcw, c->lch, job->dust);
+        /* A counted shot that cannot fit is refused before minutes of decoding. */
+        if (src->frames > c->max_memory / c->frame_bytes)
+            return too_long(c, job, src->frames);
+    }
+    if (v->bit_depth != c->depth || v->log2_chroma_w != c->lcw || v->log2_chroma_h != c->lch)
+        return rs_error(RS_EUNSUP, "%s: frame %lld is %d-bit %s, the first frame %d-bit %s", job->input,
+                        (long long)v->index, v->bit_depth, layout_name(v->log2_chroma_w, v->log2_chroma_h),
+                        c->depth, layout_name(c->lcw, c->lch));
     if (c->n >= job->max_frames)
         return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
                         "frames or cut the shot)", job->input, job->max_frames);
+    if (c->n + 1 > c->max_memory / c->frame_bytes)
+        return too_long(c, job, c->n + 1);
     if (c->n == c->cap) {
         int cap = c->cap ? 2 * c->cap : 64;
         uint8_t **nb = realloc(c->buf, sizeof(*nb) * cap);
@@ -71,23 +137,30 @@ static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job)
         c->f = nf;
         c->cap = cap;
     }
-    const int w = c->w, h = c->h, cw = w >> c->l2c, ch = h >> c->l2c;
-    const size_t ln = (size_t)w * h, cn = (size_t)cw * ch;
-    uint8_t *b = malloc(2 * ln + 2 * cn);
+    const int w = c->w, h = c->h, bps = c->depth > 8 ? 2 : 1;
+    const int cw = (w + (1 << c->lcw) - 1) >> c->lcw, ch = (h + (1 << c->lch) - 1) >> c->lch;
+    const size_t ln = (size_t)w * h * bps, cn = (size_t)cw * ch * bps;
+    uint8_t *b = malloc(ln + 2 * cn + (size_t)w * h);
     if (!b)
         return RS_ENOMEM;
     c->buf[c->n] = b;
     RsCleanFrame *f = &c->f[c->n++];
-    *f = (RsCleanFrame){ { b, b + ln, b + ln + cn }, { w, cw, cw }, b + ln + 2 * cn, w };
+    *f = (RsCleanFrame){ { b, b + ln, b + ln + cn }, { (ptrdiff_t)w * bps, (ptrdiff_t)cw * bps, (ptrdiff_t)cw * bps },
+                         b + ln + 2 * cn, w, c->depth };
     for (int p = 0; p < 3; p++) {
         const RsPlane *s = &v->plane[p];
         for (int y = 0; y < (p ? ch : h); y++)
-            memcpy(f->plane[p] + y * f->stride[p], s->data + y * s->stride, p ? cw : w);
+            memcpy(f->plane[p] + y * f->stride[p], s->data + y * s->stride, (size_t)(p ? cw : w) * bps);
     }
     return 0;
 }
 
-static int read_shot(Clip *c, const RsCleanJob *job, char tc[16], RsRational *rate)
+static void copy_tag(char *dst, size_t size, const char *tag)
+{
+    snprintf(dst, size, "%s", *tag ? tag : "unknown");
+}
+
+static int read_shot(Clip *c, const RsCleanJob *job, Source *src)
 {
     RsDecoderSettings ds;
     rs_decoder_default_settings(&ds);
@@ -101,37 +174,60 @@ static int read_shot(Clip *c, const RsCleanJob *job, char tc[16], RsRational *ra
         rs_decoder_close(&d);
         return rs_error(RS_EMEDIA, "%s: no picture to clean", job->input);
     }
-    c->w = info->video[0].width;
-    c->h = info->video[0].height;
-    *rate = info->video[0].frame_rate;
-    snprintf(tc, 16, "%s", info->start_timecode);
+    const RsVideoInfo *vi = &info->video[0];
+    c->w = vi->width;
+    c->h = vi->height;
+    src->rate = vi->frame_rate;
+    src->sar = vi->sar;
+    src->frames = vi->frame_count;
+    snprintf(src->tc, sizeof(src->tc), "%s", info->start_timecode);
+    snprintf(src->reel, sizeof(src->reel), "%s", info->reel);
+    copy_tag(src->space, sizeof(src->space), vi->color_space);
+    copy_tag(src->primaries, sizeof(src->primaries), vi->color_primaries);
+    copy_tag(src->trc, sizeof(src->trc), vi->color_trc);
+    copy_tag(src->location, sizeof(src->location), vi->chroma_location);
+    /* RGB pictures reach us as YUV made with their matrix, or BT.709 when they name none (media.h). */
+    src->rgb = strstr(vi->pix_fmt, "rgb") || strstr(vi->pix_fmt, "bgr") || strstr(vi->pix_fmt, "gbr") ||
+               !strncmp(vi->pix_fmt, "pal", 3);
+    if (src->rgb && (!*vi->color_space || !strcmp(vi->color_space, "gbr") || !strcmp(vi->color_space, "reserved")))
+        snprintf(src->space, sizeof(src->space), "bt709");
     if ((c->w | c->h) & 1)
         ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd side; the writer takes even sizes", job->input, c->w, c->h);
     RsMediaEvent ev;
     while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO)
-            ret = keep_frame(c, ev.video, job);
+            ret = keep_frame(c, ev.video, job, src);
     rs_decoder_close(&d);
     if (ret == RS_ENOMEM)
         return rs_error(RS_ENOMEM, "%s: out of memory at frame %d", job->input, c->n);
     if (ret >= 0 && !c->n)
         return rs_error(RS_EMEDIA, "%s: no frame decoded", job->input);
+    /* The range as decoded: RGB pictures become full range, YUV keeps its own. */
+    snprintf(src->range, sizeof(src->range), "%s", c->full_range ? "pc" : "tv");
     return ret;
 }
 
-static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, const char *tc, RsRational rate)
+static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, const Source *src)
 {
     RsEncoderSettings es;
     rs_encoder_default_settings(&es);
-    es.video_codec = !strcmp(codec, "prores") ? "prores_ks" : "ffv1";
+    es.video_codec = !strcmp(codec, "prores") ? "prores_ks" : codec;
     es.prores_profile = job->prores_profile ? job->prores_profile : 3;
     es.width = c->w;
     es.height = c->h;
-    if (rate.num > 0 && rate.den > 0)
-        es.frame_rate = rate;
+    if (src->rate.num > 0 && src->rate.den > 0)
+        es.frame_rate = src->rate;
     es.threads = job->threads ? job->threads : 2;
-    es.chroma_444 = !c->l2c;
-    es.start_timecode = tc;
+    es.chroma = !c->lcw ? 444 : c->lch ? 420 : 422;
+    es.bit_depth = c->depth;
+    es.sar = src->sar;
+    es.start_timecode = src->tc;
+    es.reel_name = src->reel;
+    es.color_range = src->range;
+    es.color_space = src->space;
+    es.color_primaries = src->primaries;
+    es.color_trc = src->trc;
+    es.chroma_location = src->location;
     RsEncoder *e;
     int ret = rs_encoder_open(&e, job->output, &es);
     for (int t = 0; ret >= 0 && t < c->n; t++) {
@@ -155,9 +251,65 @@ static int deflicker_shot(Clip *c, const RsCleanJob *job, RsDeflickerStats *st)
     for (int t = 0; t < c->n; t++)
         f[t] = (RsDeflickerFrame){ { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] },
                                    { c->f[t].stride[0], c->f[t].stride[1], c->f[t].stride[2] } };
-    int ret = rs_deflicker_frames(f, c->n, c->w, c->h, 8, c->l2c, c->l2c, &s, st);
+    int ret = rs_deflicker_frames(f, c->n, c->w, c->h, c->depth, c->lcw, c->lch, &s, st);
     free(f);
     return ret;
+}
+
+/* A printf frame number in the file name: "%d" or "%0Nd". */
+static int has_frame_number(const char *path)
+{
+    const char *name = strrchr(path, '/');
+    for (const char *p = name ? name + 1 : path; (p = strchr(p, '%'));) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == 'd')
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The output's name and folder, checked before the shot is decoded (which
+ * may take minutes). *codec receives the codec it will be written with.
+ */
+static int check_output(const RsCleanJob *job, const char **codec)
+{
+    const char *out = job->output;
+    const int seq = ends_with(out, ".png") || ends_with(out, ".exr");
+    const char *want = job->codec && *job->codec ? job->codec : NULL;
+    if (!seq && !ends_with(out, ".mkv") && !ends_with(out, ".mov"))
+        return rs_error(RS_EINVAL, "%s: the output is .mkv (FFV1), .mov (ProRes), or a picture sequence "
+                        "name_%%06d.png (16-bit PNG) or name_%%06d.exr (half-float EXR)", out);
+    if (seq) {
+        const char *ext = ends_with(out, ".png") ? "png" : "exr";
+        if (!has_frame_number(out))
+            return rs_error(RS_EINVAL, "%s: a picture sequence needs a frame number in its file name, "
+                            "e.g. name_%%06d.%s", out, ext);
+        if (want && strcmp(want, ext))
+            return rs_error(RS_EINVAL, "%s: codec '%s' cannot write .%s pictures", out, want, ext);
+        *codec = ext;
+    } else {
+        *codec = want ? want : ends_with(out, ".mov") ? "prores" : "ffv1";
+        if (strcmp(*codec, "ffv1") && strcmp(*codec, "prores"))
+            return rs_error(RS_EINVAL, "clean: codec '%s' (ffv1 or prores)", *codec);
+    }
+    char dir[4096];
+    const char *slash = strrchr(out, '/');
+    if (slash && (size_t)(slash - out) + 2 > sizeof(dir))
+        return rs_error(RS_EINVAL, "%s: path too long", out);
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - out) + 1 : 1, slash ? out : ".");
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return rs_error(RS_ENOENT, "%s: the output folder %s does not exist", out, dir);
+    if (access(dir, W_OK) < 0)
+        return rs_error(RS_EACCES, "%s: the output folder %s is not writable", out, dir);
+    return 0;
 }
 
 /* Add the one-frame defects to the masks (the user's mask, if any, stays). */
@@ -185,25 +337,29 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         return rs_error(RS_EINVAL, "clean: the input, the output and a mask, the dust or the deflicker pass are needed");
     if (job->dust < 0 || job->dust > 255)
         return rs_error(RS_EINVAL, "clean: dust threshold %d (1..255, 0 for none)", job->dust);
-    const char *codec = job->codec && *job->codec ? job->codec : ends_with(job->output, ".mov") ? "prores" : "ffv1";
-    if (strcmp(codec, "ffv1") && strcmp(codec, "prores"))
-        return rs_error(RS_EINVAL, "clean: codec '%s' (ffv1 or prores)", codec);
-    if (!ends_with(job->output, ".mkv") && !ends_with(job->output, ".mov"))
-        return rs_error(RS_EINVAL, "%s: the output is .mkv (FFV1) or .mov (ProRes)", job->output);
+    const char *codec = NULL;
+    int ret = check_output(job, &codec);
+    if (ret < 0)
+        return ret;
     if (job->prores_profile && job->prores_profile != 3 && job->prores_profile != 4)
         return rs_error(RS_EINVAL, "clean: ProRes profile %d (3 422 HQ, 4 4444)", job->prores_profile);
-    if (job->max_frames < 1)
-        return rs_error(RS_EINVAL, "clean: max_frames %d", job->max_frames);
+    if (job->max_frames < 1 || job->max_memory < 0)
+        return rs_error(RS_EINVAL, "clean: max_frames %d, max_memory %lld", job->max_frames,
+                        (long long)job->max_memory);
     RsCleanStats local;
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof(*stats));
     Clip c = { 0 };
-    char tc[16] = "";
-    RsRational rate = { 0, 1 };
+    c.max_memory = job->max_memory;
+    if (!c.max_memory) {
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+        c.max_memory = pages > 0 && page > 0 ? (int64_t)pages * page / 4 * 3 : INT64_MAX;
+    }
+    Source src = { .rate = { 0, 1 } };
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
-    int ret = read_shot(&c, job, tc, &rate);
+    ret = read_shot(&c, job, &src);
     if (ret >= 0 && job->deflicker)
         ret = deflicker_shot(&c, job, &stats->deflicker);
     if (ret >= 0 && job->mask)
@@ -221,7 +377,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     /* Deflicker alone masks nothing: the flows of the fill would be wasted. */
     const int fill = job->mask || job->dust;
     if (ret >= 0 && fill) {
-        ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.l2c, c.l2c, &job->fill);
+        ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.lcw, c.lch, &job->fill);
         if (ret == RS_ENOMEM)
             ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", job->input, c.n);
         if (job->progress)
@@ -235,9 +391,10 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     rs_fill_free(&fc);
     stats->dust = dust;
     if (ret >= 0)
-        ret = write_shot(&c, job, codec, tc, rate);
+        ret = write_shot(&c, job, codec, &src);
     if (ret >= 0) {
-        RsManifestInfo mi = { job, codec, c.n, c.w, c.h, rate, tc, stats };
+        RsManifestInfo mi = { job, codec, c.n, c.w, c.h,
+                              src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
         ret = rs_clean_write_manifest(&mi);
     }
     clip_free(&c);

@@ -11,12 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup/fill.h"
 #include "cleanup/flow_internal.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
 
-/* Luma of frame o at (x, y) of frame t moved by field f (fw x fh, level lv); -1 outside. */
-static float warp(const RsCleanFrame *fo, int w, int h, const float *f, int fw, int fh, int lv, int x, int y)
+/* An 8-bit luma guide (see rs_clean_guide). */
+typedef struct Guide {
+    const uint8_t *d;
+    ptrdiff_t s;
+} Guide;
+
+/* Luma of guide o at (x, y) of frame t moved by field f (fw x fh, level lv); -1 outside. */
+static float warp(const Guide *go, int w, int h, const float *f, int fw, int fh, int lv, int x, int y)
 {
     const float sc = (float)(1 << lv);
     const float fx = (x + 0.5f) / sc - 0.5f, fy = (y + 0.5f) / sc - 0.5f;
@@ -26,8 +33,8 @@ static float warp(const RsCleanFrame *fo, int w, int h, const float *f, int fw, 
         return -1;
     int x0 = (int)px, y0 = (int)py, x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
     float ax = px - x0, ay = py - y0;
-    const uint8_t *d = fo->plane[0];
-    const ptrdiff_t s = fo->stride[0];
+    const uint8_t *d = go->d;
+    const ptrdiff_t s = go->s;
     return (d[y0 * s + x0] * (1 - ax) + d[y0 * s + x1] * ax) * (1 - ay) +
            (d[y1 * s + x0] * (1 - ax) + d[y1 * s + x1] * ax) * ay;
 }
@@ -43,10 +50,10 @@ static float warp(const RsCleanFrame *fo, int w, int h, const float *f, int fw, 
  */
 #define SEARCH 12
 
-static int found_nearby(const RsCleanFrame *f, const RsCleanFrame *o, int w, int h, int x, int y, int threshold)
+static int found_nearby(const Guide *f, const Guide *o, int w, int h, int x, int y, int threshold)
 {
-    const uint8_t *a = f->plane[0], *b = o->plane[0];
-    const ptrdiff_t sa = f->stride[0], sb = o->stride[0];
+    const uint8_t *a = f->d, *b = o->d;
+    const ptrdiff_t sa = f->s, sb = o->s;
     for (int dy = -SEARCH; dy <= SEARCH; dy++)
         for (int dx = -SEARCH; dx <= SEARCH; dx++) {
             /* Samples of the 3x3 patch that match: four are enough, so the corner of an
@@ -75,8 +82,11 @@ int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int
     rs_flow_default_settings(&fs);
     const int lv = rs_flow_level(&fs, width, height), fw = width >> lv, fh = height >> lv;
     const size_t fn = (size_t)fw * fh;
+    /* Deeper frames are compared on their 8-bit guides: the threshold is in 8-bit levels. */
+    const int hbd = rs_clean_depth(&frames[0]) > 8;
+    const size_t ln = (size_t)width * height;
     float *fp = malloc(sizeof(float) * fn * 4);
-    uint8_t *hit = malloc((size_t)width * height);
+    uint8_t *hit = malloc(ln * (hbd ? 4 : 1));
     if (!fp || !hit) {
         free(fp);
         free(hit);
@@ -89,17 +99,25 @@ int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int
         memset(hit, 0, (size_t)width * height);
         /* The first and last frames have one neighbour: nothing to tell a defect from a change. */
         if (t > 0 && t < n - 1) {
-            const RsCleanFrame *f = &frames[t];
-            ret = rs_flow_compute_level(f->plane[0], f->stride[0], frames[t - 1].plane[0], frames[t - 1].stride[0],
-                                        width, height, &fs, fp, fp + fn);
+            Guide g[3];
+            for (int k = 0; k < 3; k++) {
+                if (rs_clean_depth(&frames[t - 1 + k]) != rs_clean_depth(&frames[0])) {
+                    ret = rs_error(RS_EINVAL, "dust: frame %d is %d-bit, frame 0 %d-bit", t - 1 + k,
+                                   rs_clean_depth(&frames[t - 1 + k]), rs_clean_depth(&frames[0]));
+                    break;
+                }
+                g[k].d = rs_clean_guide(&frames[t - 1 + k], width, height, hit + ln * (1 + k), &g[k].s);
+            }
+            const Guide *f = &g[1];
             if (ret >= 0)
-                ret = rs_flow_compute_level(f->plane[0], f->stride[0], frames[t + 1].plane[0],
-                                            frames[t + 1].stride[0], width, height, &fs, fnx, fnx + fn);
+                ret = rs_flow_compute_level(f->d, f->s, g[0].d, g[0].s, width, height, &fs, fp, fp + fn);
+            if (ret >= 0)
+                ret = rs_flow_compute_level(f->d, f->s, g[2].d, g[2].s, width, height, &fs, fnx, fnx + fn);
             for (int y = 0; ret >= 0 && y < height; y++)
                 for (int x = 0; x < width; x++) {
-                    float v = f->plane[0][y * f->stride[0] + x];
-                    float p = warp(&frames[t - 1], width, height, fp, fw, fh, lv, x, y);
-                    float q = warp(&frames[t + 1], width, height, fnx, fw, fh, lv, x, y);
+                    float v = f->d[y * f->s + x];
+                    float p = warp(&g[0], width, height, fp, fw, fh, lv, x, y);
+                    float q = warp(&g[2], width, height, fnx, fw, fh, lv, x, y);
                     if (p < 0 || q < 0)
                         continue;
                     float dp = v - p, dq = v - q, pq = p - q;
@@ -110,8 +128,8 @@ int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int
             for (int y = 0; ret >= 0 && y < height; y++)
                 for (int x = 0; x < width; x++)
                     if (hit[(size_t)y * width + x] &&
-                        (found_nearby(f, &frames[t - 1], width, height, x, y, threshold) ||
-                         found_nearby(f, &frames[t + 1], width, height, x, y, threshold)))
+                        (found_nearby(f, &g[0], width, height, x, y, threshold) ||
+                         found_nearby(f, &g[2], width, height, x, y, threshold)))
                         hit[(size_t)y * width + x] = 0;
         }
         uint8_t *m = masks[t];

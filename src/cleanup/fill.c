@@ -155,14 +155,40 @@ static int dilate(uint8_t *m, int w, int h, int r)
     return 0;
 }
 
+const uint8_t *rs_clean_guide(const RsCleanFrame *f, int w, int h, uint8_t *buf, ptrdiff_t *stride)
+{
+    const int depth = rs_clean_depth(f);
+    if (depth == 8) {
+        *stride = f->stride[0];
+        return f->plane[0];
+    }
+    /* Rounded, not truncated, so the guide of a 10-bit picture made from an
+     * 8-bit one (v << 2) is that 8-bit picture again. */
+    const int sh = depth - 8, half = 1 << (sh - 1);
+    for (int y = 0; y < h; y++) {
+        const uint16_t *r = (const uint16_t *)(f->plane[0] + y * f->stride[0]);
+        uint8_t *o = buf + (size_t)y * w;
+        for (int x = 0; x < w; x++) {
+            int v = (r[x] + half) >> sh;
+            o[x] = (uint8_t)(v > 255 ? 255 : v);
+        }
+    }
+    *stride = w;
+    return buf;
+}
+
 typedef struct FlowJobs {
     RsFillCtx *c;
     atomic_int next;    /* the next job: frame t = job / 2, direction job % 2 */
     atomic_int ret;     /* the first error */
 } FlowJobs;
 
-/* One flow field, completed inside the masks. hole is fw x fh bytes of scratch. */
-static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
+/*
+ * One flow field, completed inside the masks. hole is fw x fh bytes of
+ * scratch; ga and gb are w x h bytes each for the luma guides of deeper
+ * frames (unused at 8 bits).
+ */
+static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, uint8_t *gb)
 {
     const int w = c->w, h = c->h;
     const size_t fn = (size_t)c->fw * c->fh;
@@ -172,8 +198,10 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
     float **slot = dir ? &c->bwd[t] : &c->fwd[t];
     if (!(*slot = malloc(sizeof(float) * fn * 2)))
         return RS_ENOMEM;
-    int ret = rs_flow_compute_level(c->frames[t].plane[0], c->frames[t].stride[0], c->frames[o].plane[0],
-                                    c->frames[o].stride[0], w, h, &c->fs, *slot, *slot + fn);
+    ptrdiff_t sa, sb;
+    const uint8_t *a = rs_clean_guide(&c->frames[t], w, h, ga, &sa);
+    const uint8_t *b = rs_clean_guide(&c->frames[o], w, h, gb, &sb);
+    int ret = rs_flow_compute_level(a, sa, b, sb, w, h, &c->fs, *slot, *slot + fn);
     if (ret < 0)
         return ret;
     /* The flow over the object is the object's; the background's comes from around it.
@@ -182,7 +210,7 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
     memset(hole, 0, fn);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            if ((c->bad[t][(size_t)y * w + x] || c->bad[o][(size_t)y * w + x]) &&
+            if (((c->bad[t][(size_t)y * w + x] | c->bad[o][(size_t)y * w + x]) & RS_FILL_BAD) &&
                 (x >> c->level) < c->fw && (y >> c->level) < c->fh)
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
     if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
@@ -194,7 +222,8 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole)
 static void *flow_worker(void *opaque)
 {
     FlowJobs *j = opaque;
-    uint8_t *hole = malloc((size_t)j->c->fw * j->c->fh);
+    const size_t ln = j->c->hbd ? (size_t)j->c->w * j->c->h : 0;
+    uint8_t *hole = malloc((size_t)j->c->fw * j->c->fh + 2 * ln);
     if (!hole) {
         int zero = 0;
         atomic_compare_exchange_strong(&j->ret, &zero, RS_ENOMEM);
@@ -204,7 +233,8 @@ static void *flow_worker(void *opaque)
         int k = atomic_fetch_add(&j->next, 1);
         if (k >= 2 * j->c->n || atomic_load(&j->ret) < 0)
             break;
-        int ret = flow_job(j->c, k / 2, k % 2, hole);
+        uint8_t *guides = hole + (size_t)j->c->fw * j->c->fh;
+        int ret = flow_job(j->c, k / 2, k % 2, hole, guides, guides + ln);
         if (ret < 0) {
             int zero = 0;
             atomic_compare_exchange_strong(&j->ret, &zero, ret);
@@ -225,6 +255,13 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
     c->lcw = lcw;
     c->lch = lch;
     c->s = *s;
+    c->depth = rs_clean_depth(&frames[0]);
+    c->hbd = c->depth > 8;
+    c->maxval = (1 << c->depth) - 1;
+    for (int t = 0; t < n; t++)
+        if (rs_clean_depth(&frames[t]) != c->depth || c->depth > 16 || c->depth < 8)
+            return rs_error(RS_EINVAL, "clean: frame %d is %d-bit, frame 0 %d-bit (8..16, all alike)", t,
+                            rs_clean_depth(&frames[t]), c->depth);
     RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level };
     c->fs = fs;
     c->level = rs_flow_level(&fs, w, h);
@@ -240,29 +277,42 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
     c->bad = calloc(n, sizeof(uint8_t *));
     if (!c->fwd || !c->bad || !c->bwd)
         return RS_ENOMEM;
-    /* bad[t]: per plane, source pixels not to use (the mask grown by s->grow), then the mask itself. */
+    /* bad[t]: per plane, a byte per sample: RS_FILL_BAD for source pixels not to use (the mask
+     * grown by s->grow), RS_FILL_MASK for the mask itself. One byte for both halves what the
+     * shot costs in maps. The grown mask is made in grown[] (luma size, 0 or 1) first. */
     const size_t per = ln + 2 * (size_t)cw * ch;
+    uint8_t *grown = malloc(ln);
+    if (!grown)
+        return RS_ENOMEM;
     for (int t = 0; t < n; t++) {
-        if (!(c->bad[t] = calloc(2 * per, 1)))
+        if (!(c->bad[t] = calloc(per, 1))) {
+            free(grown);
             return RS_ENOMEM;
-        uint8_t *bad = c->bad[t], *msk = bad + per;
+        }
+        uint8_t *bad = c->bad[t];
         const uint8_t *m = frames[t].mask;
         const ptrdiff_t ms = frames[t].mask_stride;
+        memset(grown, 0, ln);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 if (m[y * ms + x]) {
-                    msk[(size_t)y * w + x] = bad[(size_t)y * w + x] = 1;
-                    msk[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                    grown[(size_t)y * w + x] = 1;
+                    bad[(size_t)y * w + x] = RS_FILL_MASK;
+                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = RS_FILL_MASK;
                 }
-        if (dilate(bad, w, h, s->grow) < 0)
+        if (dilate(grown, w, h, s->grow) < 0) {
+            free(grown);
             return RS_ENOMEM;
+        }
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                if (bad[(size_t)y * w + x])
-                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = 1;
+                if (grown[(size_t)y * w + x]) {
+                    bad[(size_t)y * w + x] |= RS_FILL_BAD;
+                    bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] |= RS_FILL_BAD;
+                }
         memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
-        memcpy(msk + ln + (size_t)cw * ch, msk + ln, (size_t)cw * ch);
     }
+    free(grown);
     /* Settings are checked here, where the error message reaches the caller's thread. */
     int ret = rs_flow_check(&c->fs, w, h);
     if (ret < 0)

@@ -5,19 +5,50 @@
 #include "rushes/cleanup.h"
 #include "rushes/flow.h"
 
+#define RS_FILL_BAD 1
+#define RS_FILL_MASK 2
+
 typedef struct RsFillCtx {
     RsCleanFrame *frames;
     int n, w, h, lcw, lch;
+    int depth, hbd, maxval;     /* sample depth, 1 for uint16 samples, largest sample value */
     int pw[3], ph[3];           /* plane sizes */
     RsCleanSettings s;
     RsFlowSettings fs;
     int level, fw, fh;          /* flow fields are fw x fh, in pixels of that level */
     /* fwd[t]: flow t -> t+1 (u then v), bwd[t]: t -> t-1, completed inside the masks. */
     float **fwd, **bwd;
-    /* bad[t]: per plane (Y, Cb, Cr back to back) the grown mask (not a source),
-     * followed by the same layout for the mask itself (to fill). */
+    /* bad[t]: per plane (Y, Cb, Cr back to back) a byte per sample: RS_FILL_BAD in
+     * the grown mask (not a source), RS_FILL_MASK in the mask itself (to fill). */
     uint8_t **bad;
 } RsFillCtx;
+
+/* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */
+static inline int rs_px(const uint8_t *d, ptrdiff_t stride, int hbd, int x, int y)
+{
+    return hbd ? ((const uint16_t *)(d + y * stride))[x] : d[y * stride + x];
+}
+
+static inline void rs_px_set(uint8_t *d, ptrdiff_t stride, int hbd, int x, int y, int v)
+{
+    if (hbd)
+        ((uint16_t *)(d + y * stride))[x] = (uint16_t)v;
+    else
+        d[y * stride + x] = (uint8_t)v;
+}
+
+/* The depth of a frame: 0 means 8. */
+static inline int rs_clean_depth(const RsCleanFrame *f)
+{
+    return f->bit_depth ? f->bit_depth : 8;
+}
+
+/*
+ * The 8-bit luma guide of f (w x h) that the flow and the dust test read:
+ * 8-bit luma as it is (no copy, *stride is the frame's), deeper luma rounded
+ * to 8 bits into buf (w x h bytes, *stride = w).
+ */
+const uint8_t *rs_clean_guide(const RsCleanFrame *f, int w, int h, uint8_t *buf, ptrdiff_t *stride);
 
 /* Compute the flows and masks. On failure the caller still calls rs_fill_free(). */
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,

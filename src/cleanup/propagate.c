@@ -15,15 +15,10 @@
 #include "cleanup/synth.h"
 #include "rushes/error.h"
 
-/* Offsets of plane p's masks inside a frame's bad[] block. */
+/* Offset of plane p's maps inside a frame's bad[] block. */
 static size_t plane_offset(const RsFillCtx *c, int p)
 {
     return p ? (size_t)c->w * c->h + (size_t)(p - 1) * c->pw[1] * c->ph[1] : 0;
-}
-
-static size_t block_size(const RsFillCtx *c)
-{
-    return (size_t)c->w * c->h + 2 * (size_t)c->pw[1] * c->ph[1];
 }
 
 /* Motion of plane p's point (x, y) along field f, in plane p's pixels. */
@@ -51,15 +46,16 @@ static float fetch(const RsFillCtx *c, int t, int p, float x, float y, int check
     int x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
     if (check) {
         const uint8_t *bad = c->bad[t] + plane_offset(c, p);
-        if (bad[(size_t)y0 * w + x0] || bad[(size_t)y0 * w + x1] || bad[(size_t)y1 * w + x0] ||
-            bad[(size_t)y1 * w + x1])
+        if ((bad[(size_t)y0 * w + x0] | bad[(size_t)y0 * w + x1] | bad[(size_t)y1 * w + x0] |
+             bad[(size_t)y1 * w + x1]) & RS_FILL_BAD)
             return -1;
     }
     const uint8_t *d = c->frames[t].plane[p];
     const ptrdiff_t s = c->frames[t].stride[p];
+    const int hbd = c->hbd;
     float fx = cx - x0, fy = cy - y0;
-    return (d[y0 * s + x0] * (1 - fx) + d[y0 * s + x1] * fx) * (1 - fy) +
-           (d[y1 * s + x0] * (1 - fx) + d[y1 * s + x1] * fx) * fy;
+    return (rs_px(d, s, hbd, x0, y0) * (1 - fx) + rs_px(d, s, hbd, x1, y0) * fx) * (1 - fy) +
+           (rs_px(d, s, hbd, x0, y1) * (1 - fx) + rs_px(d, s, hbd, x1, y1) * fx) * fy;
 }
 
 /* Follow the flow from frame t in direction dir (+1, -1); the value and distance of the first sighting. */
@@ -97,9 +93,10 @@ static float from_time(const RsFillCtx *c, int t, int p, int x, int y)
 
 /*
  * Seam correction: on the ring of pixels just outside the mask, the frame's
- * own value minus the propagated background (clamped, so one misaligned edge
- * cannot dominate) is known; it is spread inwards over the mask and added to
- * the pixels filled from other frames.
+ * own value minus the propagated background (clamped to 32 levels at 8 bits,
+ * the same share of the range at any depth, so one misaligned edge cannot
+ * dominate) is known; it is spread inwards over the mask and added to the
+ * pixels filled from other frames.
  */
 static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val, float *corr,
                          float *scratch, uint8_t *state)
@@ -107,6 +104,7 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
     const int w = c->pw[p], h = c->ph[p];
     const uint8_t *d = c->frames[t].plane[p];
     const ptrdiff_t s = c->frames[t].stride[p];
+    const float lim = (float)(32 << (c->depth - 8));
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
@@ -127,8 +125,8 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
                 continue;
             float e = from_time(c, t, p, x, y);
             if (e >= 0) {
-                float r = d[y * s + x] - e;
-                corr[i] = r < -32 ? -32 : r > 32 ? 32 : r;
+                float r = rs_px(d, s, c->hbd, x, y) - e;
+                corr[i] = r < -lim ? -lim : r > lim ? lim : r;
             }
         }
     if (rs_fill_complete(corr, scratch, w, h, state) < 0)
@@ -181,20 +179,21 @@ static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *msk, f
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
     const size_t ln = (size_t)c->w * c->h;
-    uint8_t *hole = calloc(ln, 2);
+    uint8_t *hole = calloc(ln, 3);
     float *val = malloc(sizeof(float) * ln * 3);
     if (!hole || !val) {
         free(hole);
         free(val);
         return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
     }
-    uint8_t *ok = hole + ln;
+    uint8_t *ok = hole + ln, *msk = ok + ln;
     float *corr = val + ln, *scratch = corr + ln;
     int ret = 0;
     for (int p = 0; p < 3 && ret >= 0; p++) {
         const int w = c->pw[p], h = c->ph[p];
-        const uint8_t *msk = c->bad[t] + block_size(c) + plane_offset(c, p);
         const uint8_t *bad = c->bad[t] + plane_offset(c, p);
+        for (size_t i = 0; i < (size_t)w * h; i++)
+            msk[i] = !!(bad[i] & RS_FILL_MASK);
         uint8_t *d = c->frames[t].plane[p];
         const ptrdiff_t s = c->frames[t].stride[p];
         int nsynth = 0, ntime = 0;
@@ -225,7 +224,8 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
                 if (!p && stats)
                     stats->masked++;
                 if (v >= 0) {
-                    d[y * s + x] = (uint8_t)lrintf(v < 0 ? 0 : v > 255 ? 255 : v);
+                    const float mx = (float)c->maxval;
+                    rs_px_set(d, s, c->hbd, x, y, (int)lrintf(v < 0 ? 0 : v > mx ? mx : v));
                 } else {
                     hole[i] = 1;
                     nsynth++;
@@ -234,9 +234,10 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         if (!nsynth)
             continue;
         for (size_t i = 0; i < (size_t)w * h; i++)
-            ok[i] = !bad[i];
+            ok[i] = !(bad[i] & RS_FILL_BAD);
         int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
-        ret = rs_synth_fill(d, s, w, h, hole, ok, ps < 3 ? 3 : ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+        ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps < 3 ? 3 : ps,
+                            c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
         if (ret >= 0 && !p && stats) {
             stats->synthesised += nsynth - ret;
             stats->unfilled += ret;

@@ -8,14 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup/fill.h"
 #include "cleanup/synth.h"
 #include "rushes/error.h"
 
+/*
+ * The search works on a copy of the plane in 16-bit samples, whatever its
+ * depth, so one cost function serves every depth; the hole's pixels are
+ * written back to the plane at the end.
+ */
 typedef struct Ctx {
-    uint8_t *p;
-    ptrdiff_t stride;
+    uint16_t *p;
     int w, h, r;
     const uint8_t *hole, *ok;
+    int64_t penalty;    /* cost of a masked source sample */
 } Ctx;
 
 static uint32_t rnd(uint32_t *s)
@@ -26,7 +32,7 @@ static uint32_t rnd(uint32_t *s)
     return *s;
 }
 
-/* Mean squared difference over the target's known pixels, scaled by 256; INT_MAX when unusable. */
+/* Mean squared difference over the target's known pixels, scaled by 256; INT64_MAX when unusable. */
 static int64_t cost(const Ctx *c, int x, int y, int sx, int sy)
 {
     if (sx < 0 || sy < 0 || sx >= c->w || sy >= c->h || !c->ok[(size_t)sy * c->w + sx])
@@ -45,7 +51,7 @@ static int64_t cost(const Ctx *c, int x, int y, int sx, int sy)
                 bad++;
                 continue;
             }
-            int d = c->p[ty * c->stride + tx] - c->p[uy * c->stride + ux];
+            int64_t d = c->p[(size_t)ty * c->w + tx] - c->p[(size_t)uy * c->w + ux];
             sum += d * d;
             n++;
         }
@@ -53,21 +59,28 @@ static int64_t cost(const Ctx *c, int x, int y, int sx, int sy)
     if (!n)
         return INT64_MAX;
     /* Source pixels that are themselves masked count as a poor match, not as unknown. */
-    return (sum + (int64_t)bad * 255 * 64) * 256 / (n + bad);
+    return (sum + (int64_t)bad * c->penalty) * 256 / (n + bad);
 }
 
-int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, const uint8_t *src_ok,
-                  int patch, uint32_t seed)
+int rs_synth_fill(uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, uint8_t *hole,
+                  const uint8_t *src_ok, int patch, uint32_t seed)
 {
-    Ctx c = { p, stride, w, h, patch / 2, hole, src_ok };
     const size_t n = (size_t)w * h;
+    const int hbd = depth > 8;
+    /* 255 * 64 at 8 bits (a poor match, about half the range off), scaled with the squares. */
+    Ctx c = { NULL, w, h, patch / 2, hole, src_ok, ((int64_t)255 * 64) << (2 * (depth - 8)) };
     int32_t *off = calloc(2 * n, sizeof(int32_t));
     int32_t *front = malloc(sizeof(int32_t) * n);
-    if (!off || !front) {
+    uint16_t *p = c.p = malloc(sizeof(uint16_t) * n);
+    if (!off || !front || !p) {
         free(off);
         free(front);
+        free(p);
         return rs_error(RS_ENOMEM, "synthesis: out of memory for %dx%d", w, h);
     }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            p[(size_t)y * w + x] = (uint16_t)rs_px(plane, stride, hbd, x, y);
     uint32_t s = seed ? seed : 1;
     int any_ok = 0;
     for (size_t i = 0; i < n && !any_ok; i++)
@@ -139,7 +152,8 @@ int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, con
 #undef TRY
             size_t i = (size_t)y * w + x;
             if (bx >= 0) {
-                p[y * stride + x] = p[by * stride + bx];
+                p[i] = p[(size_t)by * w + bx];
+                rs_px_set(plane, stride, hbd, x, y, p[i]);
                 off[2 * i] = bx - x;
                 off[2 * i + 1] = by - y;
             } else {
@@ -149,11 +163,12 @@ int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, con
                     for (int dx = -1; dx <= 1; dx++) {
                         int nx = x + dx, ny = y + dy;
                         if (nx >= 0 && ny >= 0 && nx < w && ny < h && !hole[(size_t)ny * w + nx]) {
-                            sum += p[ny * stride + nx];
+                            sum += p[(size_t)ny * w + nx];
                             cnt++;
                         }
                     }
-                p[y * stride + x] = (uint8_t)((sum + cnt / 2) / (cnt ? cnt : 1));
+                p[i] = (uint16_t)((sum + cnt / 2) / (cnt ? cnt : 1));
+                rs_px_set(plane, stride, hbd, x, y, p[i]);
                 off[2 * i] = off[2 * i + 1] = 0;
             }
             hole[i] = 0;
@@ -161,6 +176,7 @@ int rs_synth_fill(uint8_t *p, ptrdiff_t stride, int w, int h, uint8_t *hole, con
     }
     free(off);
     free(front);
+    free(p);
     /* Only a hole with no known pixel at all is left: nothing to grow from. */
     int left = 0;
     for (int y = y0; y <= y1; y++)

@@ -70,6 +70,10 @@ int rs_clean_project_file(RsCatalog *c, const RsActor *actor, const RsCleanJob *
 {
     if (!actor)
         return rs_error(RS_EDENIED, "%s: clean-up needs an actor", job->input);
+    /* The signed manifest covers one output file; refused before any work rather than after the render. */
+    if (job->output && strchr(job->output, '%'))
+        return rs_error(RS_EUNSUP, "%s: a project render is signed as one file: write .mkv or .mov (picture "
+                        "sequences are written by cleans outside a project)", job->output);
     int64_t clip_id;
     int ret = rs_project_clip_by_path(c, job->input, &clip_id);
     if (ret < 0)

@@ -1,13 +1,18 @@
 /*
  * A small writer over libavformat/libavcodec: one video and one audio stream,
- * camera and recorder tags. Input video is 8-bit 4:2:0; codecs that want
- * another pixel format get it through swscale, once per frame, which is fine
- * for the demo and test media this writer exists for.
+ * camera, recorder and colour tags, or a numbered picture sequence. Input
+ * video is planar YUV (8-bit 4:2:0 unless the settings say otherwise);
+ * codecs that want another pixel format get it through swscale, once per
+ * frame, which is fine for the demo, test and clean-up media this writer
+ * exists for.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -20,6 +25,7 @@
 #include "rushes/error.h"
 #include "rushes/log.h"
 #include "media/avlog.h"
+#include "media/yuv_rgb.h"
 
 #define AUDIO_CHUNK 1024
 
@@ -39,6 +45,9 @@ struct RsEncoder {
     int error;                   /* first error met; close returns it */
     char errmsg[512];            /* and its message, restored by close */
     enum AVPixelFormat in_fmt;   /* what rs_encoder_write_video() is given */
+    int rgb_out;                 /* pictures: RGB made by yuv_rgb, not swscale */
+    RsYuvRgb rgb;
+    float *row;                  /* three rows of floats: R, G, B */
 };
 
 void rs_encoder_default_settings(RsEncoderSettings *s)
@@ -75,15 +84,87 @@ static int set_tag(AVDictionary **d, const char *key, const char *value)
     return av_dict_set(d, key, value, 0);
 }
 
-static enum AVPixelFormat video_pix_fmt(const char *codec, int prores_profile, int chroma_444)
+/* Planar YUV of a chroma layout (420, 422, 444) and depth, native-endian; NONE when there is none. */
+static enum AVPixelFormat input_pix_fmt(int chroma, int depth)
 {
-    if (!strcmp(codec, "ffv1") && chroma_444)
-        return AV_PIX_FMT_YUV444P;
+    static const enum AVPixelFormat fmts[3][6] = {
+        { AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV420P9, AV_PIX_FMT_YUV420P10, AV_PIX_FMT_YUV420P12,
+          AV_PIX_FMT_YUV420P14, AV_PIX_FMT_YUV420P16 },
+        { AV_PIX_FMT_YUV422P, AV_PIX_FMT_YUV422P9, AV_PIX_FMT_YUV422P10, AV_PIX_FMT_YUV422P12,
+          AV_PIX_FMT_YUV422P14, AV_PIX_FMT_YUV422P16 },
+        { AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUV444P9, AV_PIX_FMT_YUV444P10, AV_PIX_FMT_YUV444P12,
+          AV_PIX_FMT_YUV444P14, AV_PIX_FMT_YUV444P16 },
+    };
+    const int row = chroma == 420 ? 0 : chroma == 422 ? 1 : chroma == 444 ? 2 : -1;
+    const int col = depth == 8 ? 0 : depth == 9 ? 1 : depth == 10 ? 2 : depth == 12 ? 3 :
+                    depth == 14 ? 4 : depth == 16 ? 5 : -1;
+    return row < 0 || col < 0 ? AV_PIX_FMT_NONE : fmts[row][col];
+}
+
+static int is_sequence_codec(const char *codec)
+{
+    return !strcmp(codec, "png") || !strcmp(codec, "exr");
+}
+
+static enum AVPixelFormat video_pix_fmt(const char *codec, int prores_profile, enum AVPixelFormat in_fmt)
+{
+    if (!strcmp(codec, "ffv1"))
+        return in_fmt;
     if (!strncmp(codec, "prores", 6))
         return prores_profile >= 4 ? AV_PIX_FMT_YUV444P10LE : AV_PIX_FMT_YUV422P10LE;
     if (!strcmp(codec, "dnxhd"))
         return AV_PIX_FMT_YUV422P;
+    if (!strcmp(codec, "png"))
+        return AV_PIX_FMT_RGB48BE;
+    if (!strcmp(codec, "exr"))
+        return AV_PIX_FMT_GBRPF32;
     return AV_PIX_FMT_YUV420P;
+}
+
+/* One colour tag by FFmpeg's name: NULL or "" gives def; an unknown name is RS_EINVAL. */
+static int color_tag(const RsEncoder *e, const char *field, const char *name, int (*from_name)(const char *),
+                     int def, int *out)
+{
+    if (!name || !*name) {
+        *out = def;
+        return 0;
+    }
+    /* FFmpeg's tables name the unspecified values too: "unknown", or "unspecified" for the siting. */
+    int v = from_name(name);
+    if (v < 0 && !strcmp(name, "unknown"))
+        v = from_name("unspecified");
+    else if (v < 0 && !strcmp(name, "unspecified"))
+        v = from_name("unknown");
+    if (v < 0)
+        return rs_error(RS_EINVAL, "%s: %s \"%s\" is not a colour tag FFmpeg knows", e->path, field, name);
+    *out = v;
+    return 0;
+}
+
+/* The colour tags of the settings, on c; *in_full: the input is full range. */
+static int set_colors(const RsEncoder *e, const RsEncoderSettings *s, AVCodecContext *c, int *in_full)
+{
+    int range = 0, space = 0, prim = 0, trc = 0, loc = 0;
+    int ret = color_tag(e, "color_range", s->color_range, av_color_range_from_name, AVCOL_RANGE_MPEG, &range);
+    if (ret >= 0)
+        ret = color_tag(e, "color_space", s->color_space, av_color_space_from_name, AVCOL_SPC_BT709, &space);
+    if (ret >= 0)
+        ret = color_tag(e, "color_primaries", s->color_primaries, av_color_primaries_from_name,
+                        AVCOL_PRI_BT709, &prim);
+    if (ret >= 0)
+        ret = color_tag(e, "color_trc", s->color_trc, av_color_transfer_from_name, AVCOL_TRC_BT709, &trc);
+    if (ret >= 0)
+        ret = color_tag(e, "chroma_location", s->chroma_location, av_chroma_location_from_name,
+                        AVCHROMA_LOC_UNSPECIFIED, &loc);
+    if (ret < 0)
+        return ret;
+    *in_full = range == AVCOL_RANGE_JPEG;
+    c->color_range = range;
+    c->colorspace = space;
+    c->color_primaries = prim;
+    c->color_trc = trc;
+    c->chroma_sample_location = loc;
+    return 0;
 }
 
 /*
@@ -118,12 +199,30 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     c->time_base = av_inv_q(rate);
     c->framerate = rate;
     c->sample_aspect_ratio = (AVRational){ 1, 1 };
-    c->pix_fmt = video_pix_fmt(s->video_codec, s->prores_profile, s->chroma_444);
-    e->in_fmt = s->chroma_444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
-    c->color_range = AVCOL_RANGE_MPEG;
-    c->colorspace = AVCOL_SPC_BT709;
-    c->color_primaries = AVCOL_PRI_BT709;
-    c->color_trc = AVCOL_TRC_BT709;
+    if (s->sar.num > 0 && s->sar.den > 0 && s->sar.num <= INT32_MAX && s->sar.den <= INT32_MAX)
+        c->sample_aspect_ratio = (AVRational){ (int)s->sar.num, (int)s->sar.den };
+    const int chroma = s->chroma ? s->chroma : s->chroma_444 ? 444 : 420;
+    const int depth = s->bit_depth ? s->bit_depth : 8;
+    e->in_fmt = input_pix_fmt(chroma, depth);
+    if (e->in_fmt == AV_PIX_FMT_NONE)
+        return rs_error(RS_EINVAL, "%s: input chroma %d at %d bits (420, 422 or 444 at 8, 9, 10, 12, 14 "
+                        "or 16 bits)", e->path, chroma, depth);
+    c->pix_fmt = video_pix_fmt(s->video_codec, s->prores_profile, e->in_fmt);
+    int in_full, ret = set_colors(e, s, c, &in_full);
+    if (ret < 0)
+        return ret;
+    /* ProRes and DNxHR hold limited range only; pictures are RGB at full range. */
+    const int rgb_out = is_sequence_codec(s->video_codec), in_space = c->colorspace;
+    int out_full = in_full;
+    if (!strncmp(s->video_codec, "prores", 6) || !strcmp(s->video_codec, "dnxhd")) {
+        out_full = 0;
+        if (c->color_range == AVCOL_RANGE_JPEG)
+            c->color_range = AVCOL_RANGE_MPEG;
+    } else if (rgb_out) {
+        out_full = 1;
+        c->color_range = AVCOL_RANGE_JPEG;
+        c->colorspace = AVCOL_SPC_RGB;
+    }
     c->gop_size = s->gop > 0 ? s->gop : (rate.num + rate.den / 2) / rate.den;
     c->thread_count = s->threads;
     if (s->bitexact)
@@ -151,9 +250,13 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     } else if (!strcmp(s->video_codec, "ffv1")) {
         c->level = 3;
         av_opt_set_int(c->priv_data, "slicecrc", 1, 0);
+    } else if (!strcmp(s->video_codec, "exr")) {
+        /* Half floats hold 16-bit code values with room to spare; ZIP is lossless and widely read. */
+        av_opt_set(c->priv_data, "format", "half", 0);
+        av_opt_set(c->priv_data, "compression", "zip16", 0);
     }
 
-    int ret = avcodec_open2(c, codec, NULL);
+    ret = avcodec_open2(c, codec, NULL);
     if (ret < 0)
         return av_fail(e, ret, "cannot open the video encoder");
 
@@ -161,6 +264,8 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     if (!st)
         return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
     st->time_base = c->time_base;
+    /* Matroska takes the display size from the stream's aspect, not the codec's. */
+    st->sample_aspect_ratio = c->sample_aspect_ratio;
     st->avg_frame_rate = rate;
     st->r_frame_rate = rate;
     ret = avcodec_parameters_from_context(st->codecpar, c);
@@ -182,17 +287,28 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     e->vframe->colorspace = c->colorspace;
     e->vframe->color_primaries = c->color_primaries;
     e->vframe->color_trc = c->color_trc;
+    e->vframe->chroma_location = c->chroma_sample_location;
     ret = av_frame_get_buffer(e->vframe, 0);
     if (ret < 0)
         return av_fail(e, ret, "video frame");
     zero_frame(e->vframe);
-    if (c->pix_fmt != e->in_fmt) {
-        e->sws = sws_getContext(c->width, c->height, e->in_fmt, c->width, c->height,
-                                c->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT,
-                                NULL, NULL, NULL);
+    if (rgb_out) {
+        const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(e->in_fmt);
+        e->rgb_out = 1;
+        rs_yuv_rgb_init(&e->rgb, depth, d->log2_chroma_w, d->log2_chroma_h, in_full, in_space,
+                        c->chroma_sample_location);
+        if (!(e->row = malloc(sizeof(float) * 3 * c->width)))
+            return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
+    } else if (c->pix_fmt != e->in_fmt) {
+        e->sws = sws_getContext(c->width, c->height, e->in_fmt, c->width, c->height, c->pix_fmt,
+                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
         if (!e->sws)
-            return rs_error(RS_EUNSUP, "%s: no conversion to %s", e->path,
-                            av_get_pix_fmt_name(c->pix_fmt));
+            return rs_error(RS_EUNSUP, "%s: no conversion to %s", e->path, av_get_pix_fmt_name(c->pix_fmt));
+        /* YUV to YUV: the matrix stays, the range changes where the codec holds limited range only. */
+        const int *m = sws_getCoefficients(in_space);
+        if (sws_setColorspaceDetails(e->sws, m, in_full, m, out_full, 0, 1 << 16, 1 << 16) < 0)
+            return rs_error(RS_EUNSUP, "%s: no conversion from %s range to %s", e->path,
+                            in_full ? "full" : "limited", av_get_pix_fmt_name(c->pix_fmt));
     }
     return 0;
 }
@@ -249,21 +365,56 @@ static int open_audio(RsEncoder *e, const RsEncoderSettings *s)
     return 0;
 }
 
+/*
+ * A numbered sequence: png or exr pictures, a frame number pattern in the
+ * name and a folder to write in, all checked before the first picture.
+ */
+static int check_sequence(const RsEncoder *e, const RsEncoderSettings *s, int is_seq)
+{
+    const int seq_codec = is_sequence_codec(s->video_codec);
+    if (is_seq && !seq_codec)
+        return rs_error(RS_EINVAL, "%s: picture sequences are written as png or exr, not %s", e->path,
+                        s->video_codec);
+    if (!is_seq && seq_codec)
+        return rs_error(RS_EINVAL, "%s: %s pictures are written as a numbered sequence (name_%%06d.%s)",
+                        e->path, s->video_codec, s->video_codec);
+    if (!is_seq)
+        return 0;
+    if (av_filename_number_test(e->path) <= 0)
+        return rs_error(RS_EINVAL, "%s: a picture sequence needs a frame number in its name, e.g. name_%%06d.%s",
+                        e->path, s->video_codec);
+    char dir[4096];
+    const char *slash = strrchr(e->path, '/');
+    if (slash && (size_t)(slash - e->path) >= sizeof(dir))
+        return rs_error(RS_EINVAL, "%s: path too long", e->path);
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - e->path) + 1 : 1, slash ? e->path : ".");
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return rs_error(RS_ENOENT, "%s: the folder %s does not exist", e->path, dir);
+    if (access(dir, W_OK) < 0)
+        return rs_error(errno == EACCES || errno == EROFS ? RS_EACCES : RS_EIO, "%s: the folder %s is not writable",
+                        e->path, dir);
+    return 0;
+}
+
 static int open_file(RsEncoder *e, const RsEncoderSettings *s)
 {
     int ret = avformat_alloc_output_context2(&e->fmt, NULL, NULL, e->path);
     if (ret < 0 || !e->fmt)
         return rs_error(RS_EINVAL, "%s: no container for this file extension "
-                        "(use .mov, .mp4, .mkv or .wav)", e->path);
+                        "(use .mov, .mp4, .mkv, .wav, or name_%%06d.png / .exr)", e->path);
     const char *muxer = e->fmt->oformat->name;
     int is_wav = !strcmp(muxer, "wav");
     int is_mov = !strcmp(muxer, "mov") || !strcmp(muxer, "mp4");
+    int is_seq = !strcmp(muxer, "image2");
     if (s->bitexact)
         e->fmt->flags |= AVFMT_FLAG_BITEXACT;
 
     if (s->video_codec && *s->video_codec) {
         if (is_wav)
             return rs_error(RS_EINVAL, "%s: a WAV file cannot hold video", e->path);
+        if ((ret = check_sequence(e, s, is_seq)) < 0)
+            return ret;
         if ((ret = open_video(e, s)) < 0)
             return ret;
     }
@@ -301,7 +452,10 @@ static int open_file(RsEncoder *e, const RsEncoderSettings *s)
         }
     }
 
-    ret = avio_open(&e->fmt->pb, e->path, AVIO_FLAG_WRITE);
+    /* A sequence's muxer opens one file per picture (numbered from 0, as frames are). */
+    if (is_seq)
+        av_dict_set(&opts, "start_number", "0", 0);
+    ret = e->fmt->oformat->flags & AVFMT_NOFILE ? 0 : avio_open(&e->fmt->pb, e->path, AVIO_FLAG_WRITE);
     if (ret < 0) {
         av_dict_free(&opts);
         return rs_error(ret == AVERROR(EACCES) ? RS_EACCES : ret == AVERROR(ENOENT) ? RS_ENOENT : RS_EIO,
@@ -326,6 +480,7 @@ static void encoder_free(RsEncoder *e)
     avcodec_free_context(&e->venc);
     avcodec_free_context(&e->aenc);
     av_frame_free(&e->vframe);
+    free(e->row);
     av_frame_free(&e->aframe);
     av_packet_free(&e->pkt);
     sws_freeContext(e->sws);
@@ -396,12 +551,36 @@ int rs_encoder_write_video(RsEncoder *e, const uint8_t *const planes[3], const p
         const int src_stride[4] = { (int)strides[0], (int)strides[1], (int)strides[2], 0 };
         const uint8_t *src[4] = { planes[0], planes[1], planes[2], NULL };
         sws_scale(e->sws, src, src_stride, 0, f->height, f->data, f->linesize);
+    } else if (e->rgb_out) {
+        const int w = f->width;
+        float *r = e->row, *g = r + w, *b = g + w;
+        for (int y = 0; y < f->height; y++) {
+            rs_yuv_rgb_row(&e->rgb, planes, strides, w, f->height, y, r, g, b);
+            if (f->format == AV_PIX_FMT_GBRPF32) {
+                memcpy(f->data[0] + (ptrdiff_t)y * f->linesize[0], g, sizeof(float) * w);
+                memcpy(f->data[1] + (ptrdiff_t)y * f->linesize[1], b, sizeof(float) * w);
+                memcpy(f->data[2] + (ptrdiff_t)y * f->linesize[2], r, sizeof(float) * w);
+                continue;
+            }
+            /* RGB48BE: big-endian 16-bit R, G, B. */
+            uint8_t *o = f->data[0] + (ptrdiff_t)y * f->linesize[0];
+            for (int x = 0; x < w; x++) {
+                const float v[3] = { r[x], g[x], b[x] };
+                for (int k = 0; k < 3; k++, o += 2) {
+                    const int q = (int)lrintf(v[k] * 65535.0f);
+                    o[0] = (uint8_t)(q >> 8);
+                    o[1] = (uint8_t)q;
+                }
+            }
+        }
     } else {
+        const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(e->in_fmt);
+        const int bps = d->comp[0].depth > 8 ? 2 : 1;
         for (int p = 0; p < 3; p++) {
-            const int sub = p && e->in_fmt == AV_PIX_FMT_YUV420P;
-            int w = sub ? f->width / 2 : f->width, h = sub ? f->height / 2 : f->height;
+            int w = p ? AV_CEIL_RSHIFT(f->width, d->log2_chroma_w) : f->width;
+            int h = p ? AV_CEIL_RSHIFT(f->height, d->log2_chroma_h) : f->height;
             for (int y = 0; y < h; y++)
-                memcpy(f->data[p] + (ptrdiff_t)y * f->linesize[p], planes[p] + y * strides[p], w);
+                memcpy(f->data[p] + (ptrdiff_t)y * f->linesize[p], planes[p] + y * strides[p], (size_t)w * bps);
         }
     }
     f->pts = e->vpts++;

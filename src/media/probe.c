@@ -153,6 +153,9 @@ static void fill_video(const RsMediaInput *in, AVStream *st, RsVideoInfo *v)
                 av_color_primaries_name(par->color_primaries));
     if (par->color_trc != AVCOL_TRC_UNSPECIFIED)
         set_str(v->color_trc, sizeof(v->color_trc), av_color_transfer_name(par->color_trc));
+    if (par->chroma_location != AVCHROMA_LOC_UNSPECIFIED)
+        set_str(v->chroma_location, sizeof(v->chroma_location),
+                av_chroma_location_name(par->chroma_location));
     set_str(v->field_order, sizeof(v->field_order), field_order_name(par->field_order));
 }
 
