@@ -91,7 +91,9 @@ typedef struct RsDeflickerStats {
  * Deflicker n frames of one shot in place. Every frame is width x height
  * (at least 16 x 16) with chroma planes subsampled by log2_chroma_w/h
  * (0 or 1 each: 4:4:4, 4:2:2, 4:2:0) and depth bits per sample (8..16).
- * Fewer than 3 frames are left as they are. stats may be NULL.
+ * Fewer than 3 frames are left as they are. The frames stay the caller's;
+ * nothing is kept after the call. s may be NULL for the defaults, stats
+ * may be NULL.
  * Returns 0, RS_EINVAL (bad sizes or settings, naming them) or RS_ENOMEM
  * (a failure on a worker thread is returned with a generic message).
  */
