@@ -9,6 +9,7 @@ pkgs=(
   libsqlite3-dev sqlite3
   libsodium-dev
   libxxhash-dev xxhash
+  libpng-dev
 )
 
 missing=()

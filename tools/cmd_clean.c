@@ -24,6 +24,16 @@ typedef struct CleanOpts {
     int64_t dust_threshold;
     int deflicker;
     int64_t deflicker_window;
+    const char *mask_out;
+    const char *review;
+    int track_only;
+    int64_t track_margin;
+    const char *track_model;
+    int scratches;
+    int64_t scratch_threshold;
+    int64_t scratch_min_frames;
+    double scratch_min_motion;
+    int64_t scratch_min_crossings;
 } CleanOpts;
 
 static const RsOption clean_options[] = {
@@ -52,6 +62,26 @@ static const RsOption clean_options[] = {
       offsetof(CleanOpts, deflicker_window), .def.i = 15, .min = 3, .max = 255 },
     { "seam", "1: spread the frame/fill difference at the mask edge over the fill; 0: off", RS_OPT_INT,
       offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
+    { "mask-out", "write the final mask of every frame (tracked shapes, dust, scratches) as DIR/mask_NNNNNN.png",
+      RS_OPT_STRING, offsetof(CleanOpts, mask_out), .metavar = "DIR" },
+    { "review", "write an .mkv of the source with the mask tinted red, to check it before the fill is trusted",
+      RS_OPT_STRING, offsetof(CleanOpts, review), .metavar = "FILE" },
+    { "track-only", "track the shapes and write --mask-out / --review only: no fill, no --out", RS_OPT_BOOL,
+      offsetof(CleanOpts, track_only) },
+    { "track-margin", "pixels the tracked shapes grow by", RS_OPT_INT, offsetof(CleanOpts, track_margin),
+      .def.i = 0, .min = 0, .max = 64 },
+    { "track-model", "motion a tracked shape follows", RS_OPT_CHOICE, offsetof(CleanOpts, track_model),
+      .choices = "translation|similarity|affine" },
+    { "scratches", "also repair vertical line scratches that stay while the picture moves under them",
+      RS_OPT_BOOL, offsetof(CleanOpts, scratches) },
+    { "scratch-threshold", "contrast of a scratch against both its sides (8-bit levels)", RS_OPT_INT,
+      offsetof(CleanOpts, scratch_threshold), .def.i = 6, .min = 1, .max = 255 },
+    { "scratch-min-frames", "frames a scratch persists", RS_OPT_INT, offsetof(CleanOpts, scratch_min_frames),
+      .def.i = 5, .min = 2, .max = 100000 },
+    { "scratch-min-motion", "pixels the picture must move relative to a line for it to be a scratch",
+      RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_motion), .def.d = 4, .min = 0, .max = 1000 },
+    { "scratch-min-crossings", "on a still camera: things a line must stay on top of to be a scratch (0: off)",
+      RS_OPT_INT, offsetof(CleanOpts, scratch_min_crossings), .def.i = 12, .min = 0, .max = 1000000 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
     { "max-memory", "MB the shot may take in memory (0 = three quarters of the machine's)", RS_OPT_INT,
@@ -64,8 +94,10 @@ static const RsOption clean_options[] = {
 static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
 {
     const CleanOpts *opts = o;
-    if ((!opts->mask && !opts->dust && !opts->deflicker) || !opts->out) {
-        fprintf(stderr, "rushes: clean: --out and --mask, --dust or --deflicker are needed\n");
+    if ((!opts->mask && !opts->dust && !opts->scratches && !opts->deflicker) ||
+        (opts->track_only ? !opts->mask_out && !opts->review : !opts->out)) {
+        fprintf(stderr, "rushes: clean: --out (or --track-only with --mask-out or --review) and --mask, --dust, "
+                "--scratches or --deflicker are needed\n");
         return 2;
     }
     RsCleanJob job;
@@ -85,6 +117,18 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.fill.seam = (int)opts->seam;
     job.dust = opts->dust ? (int)opts->dust_threshold : 0;
     job.deflicker = opts->deflicker ? (int)opts->deflicker_window : 0;
+    job.mask_out = opts->mask_out;
+    job.review = opts->review;
+    job.track_only = opts->track_only;
+    job.track.margin = (int)opts->track_margin;
+    if (opts->track_model)
+        job.track.model = opts->track_model[0] == 't' ? RS_TRACK_TRANSLATION
+                          : opts->track_model[0] == 's' ? RS_TRACK_SIMILARITY : RS_TRACK_AFFINE;
+    job.scratches = opts->scratches;
+    job.scratch.threshold = (int)opts->scratch_threshold;
+    job.scratch.min_frames = (int)opts->scratch_min_frames;
+    job.scratch.min_motion = opts->scratch_min_motion;
+    job.scratch.min_crossings = (int)opts->scratch_min_crossings;
     CliProgress prog;
     cli_progress_init(&prog, g, "clean");
     job.progress = cli_progress_update;
@@ -108,6 +152,15 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
             rs_catalog_close(&c);
             return rs_error_exit_code(cli_fail(ret, "clean"));
         }
+    }
+    if (clip_id && job.track_only) {
+        /* The project path signs and audits a render; a review of the masks
+         * alone has no render to sign yet, so it is not offered there. */
+        rs_catalog_close(&c);
+        cli_progress_end(&prog);
+        fprintf(stderr, "rushes: clean: --track-only is for files outside a project for now; %s is project "
+                "footage (run the clean itself, with --mask-out and --review)\n", job.input);
+        return 2;
     }
     if (clip_id) {
         RsActor actor;
@@ -135,6 +188,9 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "synthesised", st.synthesised);
         rs_json_int(&j, "unfilled", st.unfilled);
         rs_json_int(&j, "dust_pixels", st.dust);
+        rs_json_int(&j, "tracked_shapes", st.tracked);
+        rs_json_int(&j, "scratches", st.scratches);
+        rs_json_int(&j, "scratch_pixels", st.scratch_pixels);
         if (job.deflicker)
             rs_json_double(&j, "deflicker_mean_change", st.deflicker.mean_change);
         rs_json_double(&j, "seconds", secs);
@@ -142,9 +198,13 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         char *s = rs_json_take(&j);
         cli_print_json(s);
         free(s);
+    } else if (!g->quiet && job.track_only) {
+        printf("%lld shapes tracked, %lld scratches found; %s%s%s\n", (long long)st.tracked,
+               (long long)st.scratches, job.mask_out ? job.mask_out : "",
+               job.mask_out && job.review ? " and " : "", job.review ? job.review : "");
     } else if (!g->quiet) {
         double m = st.masked ? 100.0 / st.masked : 0;
-        if (job.mask || job.dust)
+        if (job.mask || job.dust || job.scratches)
             printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
                    "(%.1f s)\n", job.output, (long long)st.masked, st.from_time * m, st.carried * m,
                    st.synthesised * m, secs);
@@ -158,6 +218,11 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         if (job.deflicker)
             printf("deflicker: mean luma change %.2f levels, largest region change %.1f levels, %lld limited\n",
                    st.deflicker.mean_change, st.deflicker.max_level_change, (long long)st.deflicker.limited);
+        if (st.tracked)
+            printf("%lld shapes tracked through the shot\n", (long long)st.tracked);
+        if (job.scratches)
+            printf("scratches: %lld found, %lld pixels repaired\n", (long long)st.scratches,
+                   (long long)st.scratch_pixels);
         printf("%s.manifest.json%s\n", job.output, clip_id ? " and a signed " RS_MANIFEST_SUFFIX : "");
     }
     return 0;

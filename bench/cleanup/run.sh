@@ -53,3 +53,9 @@ JSON
 fi
 echo
 "$build/bench/bench_flow"
+
+# Mask tracking against DAVIS ground truth, and scratches painted on clean footage.
+echo
+$py "$here/bench/cleanup/track_eval.py" "$build" "$media"
+echo
+$py "$here/bench/cleanup/scratch_eval.py" "$build" 40 "$media"

@@ -20,6 +20,8 @@
 
 #include "common.h"
 #include "deflicker.h"
+#include "scratch.h"
+#include "track.h"
 
 /* ---- Masks ------------------------------------------------------------ */
 
@@ -104,6 +106,9 @@ typedef struct RsCleanStats {
     int64_t unfilled;       /* left as they were: a frame masked whole, nothing to carry */
     int64_t dust;           /* defect pixels found by the dust pass (before growing) */
     RsDeflickerStats deflicker; /* what the deflicker pass corrected (zero when off) */
+    int64_t tracked;        /* shapes of the mask tracked through the shot */
+    int64_t scratches;      /* vertical line scratches found */
+    int64_t scratch_pixels; /* luma pixels of their masks, all frames */
 } RsCleanStats;
 
 /*
@@ -170,6 +175,22 @@ typedef struct RsCleanJob {
      * against the deflickered frames, not the decoded ones. */
     int deflicker;
     RsCleanSettings fill;
+    /* Shapes marked "track": true in a JSON mask are tracked with these
+     * settings (include/rushes/track.h). */
+    RsTrackSettings track;
+    /* 1: also repair vertical line scratches found by rs_scratch_detect()
+     * with these settings (include/rushes/scratch.h). Default 0. */
+    int scratches;
+    RsScratchSettings scratch;
+    /* Review, so a supervisor checks the masks before the fill is trusted
+     * (each may be NULL): mask_out, a folder receiving the final mask of
+     * every frame (mask_000000.png, ...; white = filled), readable again
+     * with rs_mask_open(); review, an .mkv (FFV1) of the source with the
+     * mask tinted half red. With track_only the job stops there: no fill,
+     * no output, no manifest (output may be NULL). */
+    const char *mask_out;
+    const char *review;
+    int track_only;
     /* Called after each stage with frames done and total, may be NULL. */
     void (*progress)(void *opaque, int64_t done, int64_t total);
     void *opaque;

@@ -14,9 +14,11 @@
 #include "cleanup/fill.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/manifest.h"
+#include "cleanup/review.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
+#include "rushes/log.h"
 #include "rushes/media.h"
 
 void rs_clean_job_default(RsCleanJob *job)
@@ -24,6 +26,8 @@ void rs_clean_job_default(RsCleanJob *job)
     memset(job, 0, sizeof(*job));
     job->max_frames = 900;
     rs_clean_default_settings(&job->fill);
+    rs_track_default_settings(&job->track);
+    rs_scratch_default_settings(&job->scratch);
 }
 
 int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chroma_w, int log2_chroma_h, int dust)
@@ -331,14 +335,86 @@ static int add_dust(Clip *c, int threshold, int64_t *found)
     return ret;
 }
 
+/*
+ * The 8-bit luma planes the tracker and the scratch detector read (their
+ * stride is the width): an 8-bit clip's own luma planes, a deeper clip's
+ * luma rounded to 8 bits into *guide (n frames, freed by the caller).
+ */
+static const uint8_t **clip_luma8(const Clip *c, uint8_t **guide)
+{
+    const size_t ln = (size_t)c->w * c->h;
+    const uint8_t **l = malloc(sizeof(*l) * c->n);
+    *guide = l && c->depth > 8 ? malloc(ln * c->n) : NULL;
+    if (!l || (c->depth > 8 && !*guide)) {
+        free(l);
+        return NULL;
+    }
+    for (int t = 0; t < c->n; t++) {
+        ptrdiff_t stride;
+        l[t] = rs_clean_guide(&c->f[t], c->w, c->h, *guide ? *guide + ln * t : NULL, &stride);
+    }
+    return l;
+}
+
+/* Track the mask's tracked shapes, before they are rendered. */
+static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st)
+{
+    uint8_t *guide = NULL;
+    const uint8_t **l = clip_luma8(c, &guide);
+    int tracked = 0;
+    int ret = l ? rs_mask_track(mask, l, c->w, c->n, &job->track, &tracked)
+                : rs_error(RS_ENOMEM, "%s: out of memory", job->input);
+    st->tracked = tracked;
+    free(guide);
+    free(l);
+    return ret;
+}
+
+/* Add the scratches found to the masks (what is there stays). */
+static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
+{
+    const size_t ln = (size_t)c->w * c->h;
+    uint8_t *guide = NULL;
+    const uint8_t **l = clip_luma8(c, &guide);
+    uint8_t **m = calloc(c->n, sizeof(*m));
+    uint8_t *buf = malloc(ln * c->n);
+    int ret = !l || !m || !buf ? rs_error(RS_ENOMEM, "scratches: out of memory for %d frames", c->n) : 0;
+    for (int t = 0; ret >= 0 && t < c->n; t++)
+        m[t] = buf + ln * t;
+    int found = 0;
+    RsScratch list[32];
+    if (ret >= 0)
+        ret = rs_scratch_detect(l, c->w, c->n, c->w, c->h, &job->scratch, m, c->w, list, 32, &found);
+    st->scratches = found;
+    /* Say where each one is, so a reviewer knows what to look at. */
+    for (int i = 0; ret >= 0 && i < found && i < 32; i++)
+        rs_log(RS_LOG_INFO, "%s: scratch %d: frames %d-%d, x %.1f-%.1f, %s, %d px, contrast %.1f", job->input, i,
+               list[i].first, list[i].last, list[i].x_first, list[i].x_last, list[i].polarity > 0 ? "bright" : "dark",
+               list[i].width, list[i].contrast);
+    for (int t = 0; ret >= 0 && t < c->n; t++)
+        for (size_t i = 0; i < ln; i++) {
+            st->scratch_pixels += m[t][i];
+            ((uint8_t *)c->f[t].mask)[i] |= m[t][i];
+        }
+    free(buf);
+    free(m);
+    free(guide);
+    free(l);
+    return ret;
+}
+
 int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
 {
-    if (!job || !job->input || (!job->mask && !job->dust && !job->deflicker) || !job->output)
-        return rs_error(RS_EINVAL, "clean: the input, the output and a mask, the dust or the deflicker pass are needed");
+    if (!job || !job->input || (!job->mask && !job->dust && !job->scratches && !job->deflicker) ||
+        (job->track_only ? !job->mask_out && !job->review : !job->output))
+        return rs_error(RS_EINVAL, "clean: the input, the output (or, tracking only, the masks' or the review's) "
+                        "and a mask, the dust, the scratch or the deflicker pass are needed");
+    if (job->review && !ends_with(job->review, ".mkv"))
+        return rs_error(RS_EINVAL, "%s: the review is an .mkv (FFV1)", job->review);
     if (job->dust < 0 || job->dust > 255)
         return rs_error(RS_EINVAL, "clean: dust threshold %d (1..255, 0 for none)", job->dust);
     const char *codec = NULL;
-    int ret = check_output(job, &codec);
+    int ret = job->output ? check_output(job, &codec) : 0;
     if (ret < 0)
         return ret;
     if (job->prores_profile && job->prores_profile != 3 && job->prores_profile != 4)
@@ -360,10 +436,12 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
     ret = read_shot(&c, job, &src);
-    if (ret >= 0 && job->deflicker)
+    if (ret >= 0 && job->deflicker && !job->track_only)
         ret = deflicker_shot(&c, job, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
+    if (ret >= 0 && mask)
+        ret = track_mask(&c, mask, job, stats);
     for (int t = 0; ret >= 0 && t < c.n; t++) {
         if (mask)
             ret = rs_mask_render(mask, t, (uint8_t *)c.f[t].mask, c.f[t].mask_stride);
@@ -374,8 +452,20 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     int64_t dust = 0;
     if (ret >= 0 && job->dust)
         ret = add_dust(&c, job->dust, &dust);
+    if (ret >= 0 && job->scratches)
+        ret = add_scratches(&c, job, stats);
+    if (ret >= 0 && job->mask_out)
+        ret = rs_clean_write_masks(job->mask_out, c.f, c.n, c.w, c.h);
+    if (ret >= 0 && job->review)
+        ret = rs_clean_write_review(job->review, c.f, c.n, c.w, c.h, c.lcw, c.lch, src.rate, src.tc,
+                                    job->threads);
+    if (ret >= 0 && job->track_only) {
+        clip_free(&c);
+        stats->dust = dust;
+        return 0;
+    }
     /* Deflicker alone masks nothing: the flows of the fill would be wasted. */
-    const int fill = job->mask || job->dust;
+    const int fill = job->mask || job->dust || job->scratches;
     if (ret >= 0 && fill) {
         ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.lcw, c.lch, &job->fill);
         if (ret == RS_ENOMEM)

@@ -127,10 +127,46 @@ static int hash_output(RsJson *j, const char *output, int frames)
     return ret;
 }
 
+void rs_clean_write_parameters(RsJson *j, const RsCleanJob *job, const char *codec)
+{
+    const RsCleanSettings *s = &job->fill;
+    rs_json_string(j, "codec", codec);
+    if (!strcmp(codec, "prores"))
+        rs_json_int(j, "prores_profile", job->prores_profile ? job->prores_profile : 3);
+    rs_json_int(j, "max_distance", s->max_distance);
+    rs_json_int(j, "grow", s->grow);
+    rs_json_int(j, "patch_size", s->patch_size);
+    rs_json_int(j, "seam", s->seam);
+    rs_json_int(j, "dust_threshold", job->dust);
+    rs_json_int(j, "deflicker_window", job->deflicker);
+    rs_json_int(j, "flow_patch_size", s->flow_patch_size);
+    rs_json_int(j, "flow_patch_stride", s->flow_patch_stride);
+    rs_json_int(j, "flow_iterations", s->flow_iterations);
+    rs_json_int(j, "flow_finest_level", s->flow_finest_level);
+    rs_json_int(j, "seed", s->seed);
+    static const char *const models[] = { "translation", "similarity", "affine" };
+    rs_json_string(j, "track_model",
+                   job->track.model >= 0 && job->track.model <= 2 ? models[job->track.model] : "unknown");
+    rs_json_int(j, "track_margin", job->track.margin);
+    rs_json_int(j, "track_erode", job->track.erode);
+    rs_json_int(j, "track_iterations", job->track.iterations);
+    if (job->scratches) {
+        rs_json_begin_object(j, "scratches");
+        rs_json_int(j, "threshold", job->scratch.threshold);
+        rs_json_int(j, "max_width", job->scratch.max_width);
+        rs_json_int(j, "min_frames", job->scratch.min_frames);
+        rs_json_double(j, "max_drift", job->scratch.max_drift);
+        rs_json_double(j, "min_height", job->scratch.min_height);
+        rs_json_double(j, "min_motion", job->scratch.min_motion);
+        rs_json_int(j, "min_crossings", job->scratch.min_crossings);
+        rs_json_int(j, "margin", job->scratch.margin);
+        rs_json_end_object(j);
+    }
+}
+
 int rs_clean_write_manifest(const RsManifestInfo *mi)
 {
     const RsCleanJob *job = mi->job;
-    const RsCleanSettings *s = &job->fill;
     RsJson j = { .pretty = 1 };
     rs_json_begin_object(&j, NULL);
     rs_json_string(&j, "manifest", "rushes.clean");
@@ -150,20 +186,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
         ret = hash_path(&j, "mask", job->mask);
     rs_json_end_array(&j);
     rs_json_begin_object(&j, "parameters");
-    rs_json_string(&j, "codec", mi->codec);
-    if (!strcmp(mi->codec, "prores"))
-        rs_json_int(&j, "prores_profile", job->prores_profile ? job->prores_profile : 3);
-    rs_json_int(&j, "max_distance", s->max_distance);
-    rs_json_int(&j, "grow", s->grow);
-    rs_json_int(&j, "patch_size", s->patch_size);
-    rs_json_int(&j, "seam", s->seam);
-    rs_json_int(&j, "dust_threshold", job->dust);
-    rs_json_int(&j, "deflicker_window", job->deflicker);
-    rs_json_int(&j, "flow_patch_size", s->flow_patch_size);
-    rs_json_int(&j, "flow_patch_stride", s->flow_patch_stride);
-    rs_json_int(&j, "flow_iterations", s->flow_iterations);
-    rs_json_int(&j, "flow_finest_level", s->flow_finest_level);
-    rs_json_int(&j, "seed", s->seed);
+    rs_clean_write_parameters(&j, job, mi->codec);
     rs_json_end_object(&j);
     rs_json_begin_object(&j, "filled");
     rs_json_int(&j, "masked_pixels", mi->stats->masked);
@@ -172,6 +195,9 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "synthesised", mi->stats->synthesised);
     rs_json_int(&j, "unfilled", mi->stats->unfilled);
     rs_json_int(&j, "dust_pixels", mi->stats->dust);
+    rs_json_int(&j, "tracked_shapes", mi->stats->tracked);
+    rs_json_int(&j, "scratches", mi->stats->scratches);
+    rs_json_int(&j, "scratch_pixels", mi->stats->scratch_pixels);
     rs_json_end_object(&j);
     if (job->deflicker) {
         /* The settings the job used (the defaults but for the window) and what they changed. */

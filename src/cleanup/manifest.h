@@ -2,6 +2,7 @@
 #ifndef RS_CLEANUP_MANIFEST_H
 #define RS_CLEANUP_MANIFEST_H
 
+#include "cleanup/params.h"
 #include "rushes/cleanup.h"
 
 typedef struct RsManifestInfo {

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup/track_internal.h"
 #include "core/json_read.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
 #include "rushes/media.h"
+#include "rushes/track.h"
 
 enum { SHAPE_RECT, SHAPE_ELLIPSE, SHAPE_POLYGON };
 
@@ -22,6 +24,10 @@ typedef struct Shape {
     int type, nv;
     int nkeys;
     Key *keys;
+    int track;              /* "track": true: follow the motion inside it (rs_mask_track) */
+    /* After rs_mask_track: the polygon (tnv numbers) on each of ntracked frames. */
+    int ntracked, tnv;
+    double *tracked;
 } Shape;
 
 struct RsMask {
@@ -31,6 +37,8 @@ struct RsMask {
     int nshapes;
     Shape *shapes;
     double *scratch;        /* interpolated numbers of one shape */
+    int margin;             /* tracked shapes grow by this much when drawn */
+    uint8_t *grown, *tmp;   /* w x h each: tracked shapes drawn before they grow */
     /* pictures */
     RsDecoder *dec;
     int single;             /* one picture for every frame */
@@ -77,6 +85,10 @@ static int parse_shape(RsMask *m, const RsJsonValue *js, int idx, Shape *sh)
     if (sh->type < 0)
         return rs_error(RS_EINVAL, "%s: shapes[%d]: unknown type \"%s\" (rect, ellipse or polygon)",
                         m->path, idx, type->string);
+    const RsJsonValue *track = rs_json_member(js, "track");
+    if (track && track->type != RS_JSON_BOOL)
+        return rs_error(RS_EINVAL, "%s: shapes[%d]: \"track\" is true or false", m->path, idx);
+    sh->track = track && track->boolean;
     if (!keys || keys->type != RS_JSON_ARRAY || !keys->count)
         return rs_error(RS_EINVAL, "%s: shapes[%d] has no \"keys\" array", m->path, idx);
     sh->keys = calloc(keys->count, sizeof(Key));
@@ -245,11 +257,11 @@ static void fill_ellipse(const RsMask *m, const double *v, uint8_t *out, ptrdiff
 }
 
 /* Even-odd rule on pixel centres, one scanline at a time. */
-static void fill_polygon(const RsMask *m, const double *v, int nv, uint8_t *out, ptrdiff_t stride)
+void rs_mask_fill_polygon(const double *v, int nv, int w, int h, uint8_t *out, ptrdiff_t stride)
 {
     const int np = nv / 2;
     double xs[256];
-    for (int y = 0; y < m->h; y++) {
+    for (int y = 0; y < h; y++) {
         const double cy = y + 0.5;
         int n = 0;
         for (int i = 0; i < np && n < 256; i++) {
@@ -265,7 +277,7 @@ static void fill_polygon(const RsMask *m, const double *v, int nv, uint8_t *out,
                 xs[j - 1] = t;
             }
         for (int i = 0; i + 1 < n; i += 2)
-            for (int x = (int)fmax(0, ceil(xs[i] - 0.5)); x < m->w && x + 0.5 < xs[i + 1]; x++)
+            for (int x = (int)fmax(0, ceil(xs[i] - 0.5)); x < w && x + 0.5 < xs[i + 1]; x++)
                 out[y * stride + x] = 1;
     }
 }
@@ -297,8 +309,18 @@ int rs_mask_render(RsMask *m, int64_t frame, uint8_t *out, ptrdiff_t stride)
     }
     for (int y = 0; y < m->h; y++)
         memset(out + y * stride, 0, m->w);
+    int grown = 0;
     for (int i = 0; i < m->nshapes; i++) {
         const Shape *sh = &m->shapes[i];
+        if (sh->tracked) {
+            /* Drawn apart first when they grow: the margin is theirs, not the other shapes'. */
+            const int64_t t = frame < sh->ntracked ? frame : sh->ntracked - 1;
+            if (m->margin && !grown++)
+                memset(m->grown, 0, (size_t)m->w * m->h);
+            rs_mask_fill_polygon(sh->tracked + t * sh->tnv, sh->tnv, m->w, m->h, m->margin ? m->grown : out,
+                                 m->margin ? m->w : stride);
+            continue;
+        }
         int k = 0;
         while (k + 1 < sh->nkeys && sh->keys[k + 1].frame <= frame)
             k++;
@@ -315,7 +337,13 @@ int rs_mask_render(RsMask *m, int64_t frame, uint8_t *out, ptrdiff_t stride)
         else if (sh->type == SHAPE_ELLIPSE)
             fill_ellipse(m, v, out, stride);
         else
-            fill_polygon(m, v, sh->nv, out, stride);
+            rs_mask_fill_polygon(v, sh->nv, m->w, m->h, out, stride);
+    }
+    if (grown) {
+        rs_mask_dilate(m->grown, m->w, m->w, m->h, m->margin, m->tmp);
+        for (int y = 0; y < m->h; y++)
+            for (int x = 0; x < m->w; x++)
+                out[y * stride + x] |= m->grown[(size_t)y * m->w + x];
     }
     return 0;
 }
@@ -329,7 +357,10 @@ void rs_mask_close(RsMask **pm)
         for (int k = 0; k < m->shapes[i].nkeys; k++)
             free(m->shapes[i].keys[k].v);
         free(m->shapes[i].keys);
+        free(m->shapes[i].tracked);
     }
+    free(m->grown);
+    free(m->tmp);
     free(m->shapes);
     free(m->scratch);
     rs_decoder_close(&m->dec);
@@ -337,4 +368,137 @@ void rs_mask_close(RsMask **pm)
     free(m->path);
     free(m);
     *pm = NULL;
+}
+
+void rs_mask_dilate(uint8_t *m, ptrdiff_t stride, int w, int h, int r, uint8_t *tmp)
+{
+    /* A disc is a stack of rows: row y + dy of the result is row y grown
+     * sideways by the half-width of the disc at dy. Growing a row sideways
+     * is one pass each way remembering the last set pixel. */
+    for (int y = 0; y < h; y++)
+        memcpy(tmp + (size_t)y * w, m + y * stride, w);
+    for (int y = 0; y < h; y++) {
+        const uint8_t *src = tmp + (size_t)y * w;
+        for (int dy = -r; dy <= r; dy++) {
+            const int yy = y + dy;
+            if (yy < 0 || yy >= h)
+                continue;
+            const int hw = (int)floor(sqrt((double)r * r - (double)dy * dy) + 1e-9);
+            uint8_t *dst = m + yy * stride;
+            for (int x = 0, last = -1000000; x < w; x++) {
+                if (src[x])
+                    last = x;
+                if (x - last <= hw)
+                    dst[x] = 1;
+            }
+            for (int x = w - 1, last = 1000000; x >= 0; x--) {
+                if (src[x])
+                    last = x;
+                if (last - x <= hw)
+                    dst[x] = 1;
+            }
+        }
+    }
+}
+
+/* The vertices of a shape's key as a polygon: rectangles by their corners,
+ * ellipses by 64 points on a slightly larger ellipse, so the polygon covers it. */
+#define ELLIPSE_POINTS 64
+
+static int shape_points(const Shape *sh)
+{
+    return sh->type == SHAPE_POLYGON ? sh->nv / 2 : sh->type == SHAPE_RECT ? 4 : ELLIPSE_POINTS;
+}
+
+static void key_polygon(const Shape *sh, const double *v, double *p)
+{
+    if (sh->type == SHAPE_POLYGON) {
+        memcpy(p, v, sizeof(double) * sh->nv);
+    } else if (sh->type == SHAPE_RECT) {
+        const double x[4] = { v[0], v[0] + v[2], v[0] + v[2], v[0] }, y[4] = { v[1], v[1], v[1] + v[3], v[1] + v[3] };
+        for (int i = 0; i < 4; i++)
+            p[2 * i] = x[i], p[2 * i + 1] = y[i];
+    } else {
+        const double k = 1 / cos(M_PI / ELLIPSE_POINTS);
+        for (int i = 0; i < ELLIPSE_POINTS; i++) {
+            const double a = 2 * M_PI * i / ELLIPSE_POINTS;
+            p[2 * i] = v[0] + k * fabs(v[2]) * cos(a);
+            p[2 * i + 1] = v[1] + k * fabs(v[3]) * sin(a);
+        }
+    }
+}
+
+int rs_mask_track(RsMask *m, const uint8_t *const *luma, ptrdiff_t stride, int n, const RsTrackSettings *s,
+                  int *tracked)
+{
+    RsTrackSettings def;
+    if (!s) {
+        rs_track_default_settings(&def);
+        s = &def;
+    }
+    if (tracked)
+        *tracked = 0;
+    if (!m || !luma || n < 1)
+        return rs_error(RS_EINVAL, "track: no mask, no frames or %d frames", n);
+    int count = 0;
+    for (int i = 0; i < m->nshapes; i++)
+        count += m->shapes[i].track;
+    if (!count)
+        return 0;
+    RsTrackShape *ts = calloc(count, sizeof(*ts));
+    int ret = ts ? 0 : RS_ENOMEM;
+    for (int i = 0, j = 0; ret >= 0 && i < m->nshapes; i++) {
+        const Shape *sh = &m->shapes[i];
+        if (!sh->track)
+            continue;
+        RsTrackShape *t = &ts[j++];
+        t->npoints = shape_points(sh);
+        t->nkeys = sh->nkeys;
+        int64_t *frames = malloc(sizeof(int64_t) * sh->nkeys);
+        double *keys = malloc(sizeof(double) * 2 * t->npoints * sh->nkeys);
+        t->key_frames = frames;
+        t->keys = keys;
+        t->out = malloc(sizeof(double) * 2 * t->npoints * (size_t)n);
+        if (!frames || !keys || !t->out) {
+            ret = RS_ENOMEM;
+            break;
+        }
+        for (int k = 0; k < sh->nkeys; k++) {
+            frames[k] = sh->keys[k].frame;
+            key_polygon(sh, sh->keys[k].v, keys + (size_t)k * 2 * t->npoints);
+        }
+    }
+    if (ret >= 0 && s->margin > 0 && !m->grown) {
+        m->grown = malloc((size_t)m->w * m->h);
+        m->tmp = malloc((size_t)m->w * m->h);
+        if (!m->grown || !m->tmp)
+            ret = RS_ENOMEM;
+    }
+    if (ret == RS_ENOMEM)
+        ret = rs_error(RS_ENOMEM, "%s: out of memory for tracking %d shapes over %d frames", m->path, count, n);
+    else
+        ret = rs_track_shapes(luma, stride, n, m->w, m->h, ts, count, s);
+    for (int i = 0, j = 0; ts && i < m->nshapes; i++) {
+        Shape *sh = &m->shapes[i];
+        if (!sh->track)
+            continue;
+        RsTrackShape *t = &ts[j++];
+        free((void *)t->key_frames);
+        free((void *)t->keys);
+        if (ret >= 0) {
+            free(sh->tracked);
+            sh->tracked = t->out;
+            sh->ntracked = n;
+            sh->tnv = 2 * t->npoints;
+        } else {
+            free(t->out);
+        }
+    }
+    free(ts);
+    if (ret >= 0) {
+        m->margin = s->margin;
+        if (tracked)
+            *tracked = count;
+    }
+    return ret;
 }

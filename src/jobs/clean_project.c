@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog/catalog_internal.h"
+#include "cleanup/params.h"
 #include "core/json.h"
 #include "jobs/job_trust.h"
 #include "rushes/cleanup.h"
@@ -120,12 +122,11 @@ int rs_clean_project_file(RsCatalog *c, const RsActor *actor, const RsCleanJob *
     }
     RsJson p = { 0 };
     rs_json_begin_object(&p, NULL);
-    rs_json_string(&p, "codec", job->codec);
-    rs_json_int(&p, "max_distance", job->fill.max_distance);
-    rs_json_int(&p, "grow", job->fill.grow);
-    rs_json_int(&p, "patch_size", job->fill.patch_size);
-    rs_json_int(&p, "seam", job->fill.seam);
-    rs_json_int(&p, "dust", job->dust);
+    /* The codec the job chose: the one asked for, else ProRes for .mov and FFV1 for .mkv. */
+    const size_t olen = strlen(job->output);
+    const char *codec = job->codec && *job->codec ? job->codec
+                        : olen > 4 && !strcasecmp(job->output + olen - 4, ".mov") ? "prores" : "ffv1";
+    rs_clean_write_parameters(&p, job, codec);
     rs_json_end_object(&p);
     char *params = rs_json_take(&p);
     RsManifestInfo mi = { .operation = "cleanup.render", .c2pa_action = "c2pa.edited", .params = params,
