@@ -22,6 +22,8 @@ typedef struct CleanOpts {
     int64_t seam;
     int dust;
     int64_t dust_threshold;
+    int deflicker;
+    int64_t deflicker_window;
     const char *mask_out;
     const char *review;
     int track_only;
@@ -54,6 +56,10 @@ static const RsOption clean_options[] = {
       offsetof(CleanOpts, dust) },
     { "dust-threshold", "luma difference (8-bit levels) from both neighbours that makes a defect", RS_OPT_INT,
       offsetof(CleanOpts, dust_threshold), .def.i = 24, .min = 1, .max = 255 },
+    { "deflicker", "first remove luminance and colour flicker, keeping sustained changes of light", RS_OPT_BOOL,
+      offsetof(CleanOpts, deflicker) },
+    { "deflicker-window", "frames over which flicker is smoothed (odd); longer changes are kept", RS_OPT_INT,
+      offsetof(CleanOpts, deflicker_window), .def.i = 15, .min = 3, .max = 255 },
     { "seam", "1: spread the frame/fill difference at the mask edge over the fill; 0: off", RS_OPT_INT,
       offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
     { "mask-out", "write the final mask of every frame (tracked shapes, dust, scratches) as DIR/mask_NNNNNN.png",
@@ -88,10 +94,10 @@ static const RsOption clean_options[] = {
 static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
 {
     const CleanOpts *opts = o;
-    if ((!opts->mask && !opts->dust && !opts->scratches) ||
+    if ((!opts->mask && !opts->dust && !opts->scratches && !opts->deflicker) ||
         (opts->track_only ? !opts->mask_out && !opts->review : !opts->out)) {
-        fprintf(stderr, "rushes: clean: --out (or --track-only with --mask-out or --review) and --mask, --dust "
-                "or --scratches are needed\n");
+        fprintf(stderr, "rushes: clean: --out (or --track-only with --mask-out or --review) and --mask, --dust, "
+                "--scratches or --deflicker are needed\n");
         return 2;
     }
     RsCleanJob job;
@@ -110,6 +116,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.fill.patch_size = (int)opts->patch;
     job.fill.seam = (int)opts->seam;
     job.dust = opts->dust ? (int)opts->dust_threshold : 0;
+    job.deflicker = opts->deflicker ? (int)opts->deflicker_window : 0;
     job.mask_out = opts->mask_out;
     job.review = opts->review;
     job.track_only = opts->track_only;
@@ -184,6 +191,8 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "tracked_shapes", st.tracked);
         rs_json_int(&j, "scratches", st.scratches);
         rs_json_int(&j, "scratch_pixels", st.scratch_pixels);
+        if (job.deflicker)
+            rs_json_double(&j, "deflicker_mean_change", st.deflicker.mean_change);
         rs_json_double(&j, "seconds", secs);
         rs_json_end_object(&j);
         char *s = rs_json_take(&j);
@@ -195,14 +204,20 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
                job.mask_out && job.review ? " and " : "", job.review ? job.review : "");
     } else if (!g->quiet) {
         double m = st.masked ? 100.0 / st.masked : 0;
-        printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
-               "(%.1f s)\n", job.output, (long long)st.masked, st.from_time * m, st.carried * m,
-               st.synthesised * m, secs);
+        if (job.mask || job.dust || job.scratches)
+            printf("%s: %lld masked pixels: %.1f%% from other frames, %.1f%% carried, %.1f%% synthesised "
+                   "(%.1f s)\n", job.output, (long long)st.masked, st.from_time * m, st.carried * m,
+                   st.synthesised * m, secs);
+        else
+            printf("%s: deflickered (%.1f s)\n", job.output, secs);
         if (st.unfilled)
             printf("%lld masked pixels left as they were: their frames are masked whole\n",
                    (long long)st.unfilled);
         if (job.dust)
             printf("dust: %lld defect pixels found and repaired\n", (long long)st.dust);
+        if (job.deflicker)
+            printf("deflicker: mean luma change %.2f levels, largest region change %.1f levels, %lld limited\n",
+                   st.deflicker.mean_change, st.deflicker.max_level_change, (long long)st.deflicker.limited);
         if (st.tracked)
             printf("%lld shapes tracked through the shot\n", (long long)st.tracked);
         if (job.scratches)

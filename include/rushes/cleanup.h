@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "deflicker.h"
 #include "scratch.h"
 #include "track.h"
 
@@ -104,6 +105,7 @@ typedef struct RsCleanStats {
     int64_t synthesised;    /* synthesised from the same frame */
     int64_t unfilled;       /* left as they were: a frame masked whole, nothing to carry */
     int64_t dust;           /* defect pixels found by the dust pass (before growing) */
+    RsDeflickerStats deflicker; /* what the deflicker pass corrected (zero when off) */
     int64_t tracked;        /* shapes of the mask tracked through the shot */
     int64_t scratches;      /* vertical line scratches found */
     int64_t scratch_pixels; /* luma pixels of their masks, all frames */
@@ -167,6 +169,11 @@ typedef struct RsCleanJob {
     /* Also repair one-frame defects found by rs_dust_detect() with this
      * threshold (0, the default: no dust pass). */
     int dust;
+    /* Remove flicker first (rs_deflicker_frames(), default settings, this
+     * window in frames, odd) before any fill; 0, the default: off. With it
+     * every pixel may change, so "outside the mask nothing changes" holds
+     * against the deflickered frames, not the decoded ones. */
+    int deflicker;
     RsCleanSettings fill;
     /* Shapes marked "track": true in a JSON mask are tracked with these
      * settings (include/rushes/track.h). */
@@ -209,10 +216,11 @@ RS_API void rs_clean_job_default(RsCleanJob *job);
 
 /*
  * Decode job->input (planar YUV 4:2:0, 4:2:2 or 4:4:4 at 8, 9, 10, 12, 14
- * or 16 bits; RGB pictures decode to 4:4:4), fill it under the mask at the
- * source's depth, write job->output keeping size, rate, start timecode,
- * reel name and colour tags (range, matrix, primaries, transfer, chroma
- * location; sequences carry none of these), then the manifest
+ * or 16 bits; RGB pictures decode to 4:4:4), deflicker it when asked, fill
+ * it under the mask at the source's depth, write job->output keeping size,
+ * rate, start timecode, reel name and colour tags (range, matrix,
+ * primaries, transfer, chroma location; sequences carry none of these),
+ * then the manifest
  * OUTPUT.manifest.json: the input and mask files with their xxh64, the
  * parameters, the software version, what was filled and the output's
  * xxh64 (every file of a sequence) (unsigned). stats may be NULL. Errors name

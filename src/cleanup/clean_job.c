@@ -242,6 +242,24 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     return ret < 0 ? ret : cret;
 }
 
+/* Deflicker the whole shot in place, before any fill reads it. */
+static int deflicker_shot(Clip *c, const RsCleanJob *job, RsDeflickerStats *st)
+{
+    RsDeflickerSettings s;
+    rs_deflicker_default_settings(&s);
+    s.window = job->deflicker;
+    s.threads = job->fill.threads;
+    RsDeflickerFrame *f = malloc(sizeof(*f) * c->n);
+    if (!f)
+        return rs_error(RS_ENOMEM, "deflicker: out of memory for %d frames", c->n);
+    for (int t = 0; t < c->n; t++)
+        f[t] = (RsDeflickerFrame){ { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] },
+                                   { c->f[t].stride[0], c->f[t].stride[1], c->f[t].stride[2] } };
+    int ret = rs_deflicker_frames(f, c->n, c->w, c->h, c->depth, c->lcw, c->lch, &s, st);
+    free(f);
+    return ret;
+}
+
 /* A printf frame number in the file name: "%d" or "%0Nd". */
 static int has_frame_number(const char *path)
 {
@@ -387,10 +405,10 @@ static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
 
 int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
 {
-    if (!job || !job->input || (!job->mask && !job->dust && !job->scratches) ||
+    if (!job || !job->input || (!job->mask && !job->dust && !job->scratches && !job->deflicker) ||
         (job->track_only ? !job->mask_out && !job->review : !job->output))
         return rs_error(RS_EINVAL, "clean: the input, the output (or, tracking only, the masks' or the review's) "
-                        "and a mask, the dust pass or the scratch pass are needed");
+                        "and a mask, the dust, the scratch or the deflicker pass are needed");
     if (job->review && !ends_with(job->review, ".mkv"))
         return rs_error(RS_EINVAL, "%s: the review is an .mkv (FFV1)", job->review);
     if (job->dust < 0 || job->dust > 255)
@@ -418,6 +436,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
     ret = read_shot(&c, job, &src);
+    if (ret >= 0 && job->deflicker && !job->track_only)
+        ret = deflicker_shot(&c, job, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
     if (ret >= 0 && mask)
@@ -444,14 +464,16 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         stats->dust = dust;
         return 0;
     }
-    if (ret >= 0) {
+    /* Deflicker alone masks nothing: the flows of the fill would be wasted. */
+    const int fill = job->mask || job->dust || job->scratches;
+    if (ret >= 0 && fill) {
         ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.lcw, c.lch, &job->fill);
         if (ret == RS_ENOMEM)
             ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", job->input, c.n);
         if (job->progress)
             job->progress(job->opaque, 0, c.n);
     }
-    for (int t = 0; ret >= 0 && t < c.n; t++) {
+    for (int t = 0; ret >= 0 && fill && t < c.n; t++) {
         ret = rs_fill_frame(&fc, t, stats);
         if (job->progress)
             job->progress(job->opaque, t + 1, c.n);

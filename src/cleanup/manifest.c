@@ -138,6 +138,7 @@ void rs_clean_write_parameters(RsJson *j, const RsCleanJob *job, const char *cod
     rs_json_int(j, "patch_size", s->patch_size);
     rs_json_int(j, "seam", s->seam);
     rs_json_int(j, "dust_threshold", job->dust);
+    rs_json_int(j, "deflicker_window", job->deflicker);
     rs_json_int(j, "flow_patch_size", s->flow_patch_size);
     rs_json_int(j, "flow_patch_stride", s->flow_patch_stride);
     rs_json_int(j, "flow_iterations", s->flow_iterations);
@@ -198,6 +199,24 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "scratches", mi->stats->scratches);
     rs_json_int(&j, "scratch_pixels", mi->stats->scratch_pixels);
     rs_json_end_object(&j);
+    if (job->deflicker) {
+        /* The settings the job used (the defaults but for the window) and what they changed. */
+        const RsDeflickerStats *d = &mi->stats->deflicker;
+        RsDeflickerSettings ds;
+        rs_deflicker_default_settings(&ds);
+        rs_json_begin_object(&j, "deflicker");
+        rs_json_int(&j, "window", job->deflicker);
+        rs_json_int(&j, "regions_x", d->regions_x);
+        rs_json_int(&j, "regions_y", d->regions_y);
+        rs_json_double(&j, "max_gain", ds.max_gain);
+        rs_json_double(&j, "max_offset", ds.max_offset);
+        rs_json_double(&j, "mean_luma_change", d->mean_change);
+        rs_json_double(&j, "mean_chroma_change", d->mean_chroma_change);
+        rs_json_double(&j, "max_level_change", d->max_level_change);
+        rs_json_double(&j, "max_gain_change", d->max_gain_change);
+        rs_json_int(&j, "limited_region_frames", d->limited);
+        rs_json_end_object(&j);
+    }
     rs_json_begin_object(&j, "output");
     rs_json_int(&j, "frames", mi->frames);
     rs_json_int(&j, "width", mi->width);

@@ -1,0 +1,368 @@
+/*
+ * Deflicker, first pass: how the light of each region changes from one
+ * frame to the next, measured along the optical flow so that motion is not
+ * taken for flicker. The temporal smoothing and the correction are in
+ * deflicker_correct.c.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup/deflicker_internal.h"
+#include "cleanup/flow_internal.h"
+#include "rushes/error.h"
+
+void rs_deflicker_default_settings(RsDeflickerSettings *s)
+{
+    *s = (RsDeflickerSettings){
+        .window = 15, .regions = 8, .max_gain = 0.25, .max_offset = 32, .chroma = 1, .motion = 1, .threads = 0,
+    };
+}
+
+/* Samples at or beyond these 8-bit levels may be clipped and break the affine model. */
+#define DF_DARK 4.0f
+#define DF_BRIGHT 251.0f
+
+typedef struct Worker {
+    DfCtx *c;
+    atomic_int next, ret;
+    int step, level;
+    RsFlowSettings fs;
+} Worker;
+
+typedef struct Scratch {
+    uint8_t *y8[2];            /* 8-bit luma for the flow when depth > 8 */
+    float *u, *v;              /* flow at its pyramid level */
+    float *a, *b, *ca[2], *cb[2], *r;
+    uint8_t *in;
+} Scratch;
+
+static float select_kth(float *x, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float p = x[(lo + hi) >> 1];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < p) i++;
+            while (x[j] > p) j--;
+            if (i <= j) {
+                float t = x[i];
+                x[i++] = x[j];
+                x[j--] = t;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else break;
+    }
+    return x[k];
+}
+
+/*
+ * b = g * a over the samples: the ratio of their means, refitted three
+ * times on the samples within 2.5 robust standard deviations of the line
+ * (at least one level), so what moved in a way the flow missed, or appeared
+ * from behind something, falls out. A gain through black is what a change
+ * of exposure does (in linear light and after any power-law transfer
+ * alike). A gain and an offset fitted freely were less robust: the
+ * contrast of a region changes with motion blur and focus, and a free
+ * offset took that for flicker. *res receives the robust standard
+ * deviation of the residual. Returns the number of samples kept.
+ */
+static int robust_fit(const float *a, const float *b, int n, float *r, uint8_t *in, float *g, float *res)
+{
+    memset(in, 1, n);
+    int kept = 0;
+    *g = 1;
+    *res = INFINITY;
+    for (int it = 0; it < 4; it++) {
+        double s = 0, sa = 0, sb = 0;
+        for (int i = 0; i < n; i++)
+            if (in[i])
+                s++, sa += a[i], sb += b[i];
+        if (s < 16 || sa <= 0)
+            return 0;
+        kept = (int)s;
+        *g = (float)(sb / sa);
+        if (it == 3)
+            break;
+        for (int i = 0; i < n; i++)
+            r[i] = fabsf(b[i] - *g * a[i]);
+        *res = 1.4826f * select_kth(r, n, n / 2);
+        const float thr = 2.5f * *res < 1 ? 1 : 2.5f * *res;
+        for (int i = 0; i < n; i++)
+            in[i] = fabsf(b[i] - *g * a[i]) <= thr;
+    }
+    return kept;
+}
+
+/* Median of cb - g * ca over the kept samples: the colour offset of the region. */
+static float chroma_offset(const float *ca, const float *cb, const uint8_t *in, int n, float g, float *r)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (in[i])
+            r[m++] = cb[i] - g * ca[i];
+    return m ? select_kth(r, m, m / 2) : 0;
+}
+
+static void to8(uint8_t *dst, const RsDeflickerFrame *f, int w, int h, int depth)
+{
+    const int sh = depth - 8, half = 1 << (sh - 1);
+    for (int y = 0; y < h; y++) {
+        const uint16_t *s = (const uint16_t *)((const uint8_t *)f->plane[0] + y * f->stride[0]);
+        for (int x = 0; x < w; x++) {
+            int v = (s[x] + half) >> sh;
+            dst[(size_t)y * w + x] = v > 255 ? 255 : (uint8_t)v;
+        }
+    }
+}
+
+/* Regions the fit could not trust take the mean of their trusted neighbours, else of all, else no change. */
+static void fill_untrusted(const DfCtx *c, DfFit *fit, const uint8_t *ok)
+{
+    DfFit all = { 0 };
+    int na = 0;
+    for (int b = 0; b < c->nb; b++)
+        if (ok[b]) {
+            all.g += fit[b].g, all.o += fit[b].o, all.oc[0] += fit[b].oc[0], all.oc[1] += fit[b].oc[1];
+            na++;
+        }
+    for (int by = 0; by < c->by; by++)
+        for (int bx = 0; bx < c->bx; bx++) {
+            if (ok[by * c->bx + bx])
+                continue;
+            DfFit m = { 0 };
+            int k = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int y = by + dy, x = bx + dx;
+                    if (y < 0 || x < 0 || y >= c->by || x >= c->bx || !ok[y * c->bx + x])
+                        continue;
+                    const DfFit *p = &fit[y * c->bx + x];
+                    m.g += p->g, m.o += p->o, m.oc[0] += p->oc[0], m.oc[1] += p->oc[1];
+                    k++;
+                }
+            if (!k)
+                m = all, k = na;
+            fit[by * c->bx + bx] = k ? (DfFit){ m.g / k, m.o / k, { m.oc[0] / k, m.oc[1] / k } }
+                                     : (DfFit){ 1, 0, { 0, 0 } };
+        }
+}
+
+/*
+ * A region's fit is distrusted when it explained too little of the region
+ * (res is infinite) or when its residual is more than twice the region's
+ * usual residual over the shot plus a level: the region's content changed
+ * in a way the flow did not follow (an object entering, an occlusion), so
+ * the change of its samples is not a change of light.
+ */
+static int distrust(DfCtx *c)
+{
+    const int nb = c->nb, n = c->n;
+    float *tmp = malloc(sizeof(float) * n);
+    uint8_t *ok = malloc(nb);
+    if (!tmp || !ok) {
+        free(tmp);
+        free(ok);
+        return RS_ENOMEM;
+    }
+    for (int b = 0; b < nb; b++) {
+        int m = 0;
+        for (int t = 1; t < n; t++)
+            if (isfinite(c->fit[(size_t)t * nb + b].res))
+                tmp[m++] = c->fit[(size_t)t * nb + b].res;
+        const float med = m ? select_kth(tmp, m, m / 2) : 0;
+        for (int t = 1; t < n; t++) {
+            DfFit *f = &c->fit[(size_t)t * nb + b];
+            f->res = f->res > 2 * med + 1 ? INFINITY : f->res;
+        }
+    }
+    for (int t = 1; t < n; t++) {
+        DfFit *fit = &c->fit[(size_t)t * nb];
+        for (int b = 0; b < nb; b++)
+            ok[b] = isfinite(fit[b].res);
+        fill_untrusted(c, fit, ok);
+    }
+    free(tmp);
+    free(ok);
+    return 0;
+}
+
+/* Fit frame t against frame t - 1 brought onto it along the flow, region by region. */
+static int measure_pair(Worker *wk, Scratch *sc, int t)
+{
+    DfCtx *c = wk->c;
+    const RsDeflickerFrame *prev = &c->f[t - 1], *cur = &c->f[t];
+    const int w = c->w, h = c->h, d = c->depth, L = wk->level, fw = w >> L, fh = h >> L;
+    const float inv = 1.0f / c->scale, lsc = (float)(1 << L);
+    if (c->s->motion) {
+        const uint8_t *ya = cur->plane[0], *yb = prev->plane[0];
+        ptrdiff_t sa = cur->stride[0], sb = prev->stride[0];
+        if (d > 8) {
+            to8(sc->y8[0], cur, w, h, d);
+            to8(sc->y8[1], prev, w, h, d);
+            ya = sc->y8[0], yb = sc->y8[1], sa = sb = w;
+        }
+        int ret = rs_flow_compute_level(ya, sa, yb, sb, w, h, &wk->fs, sc->u, sc->v);
+        if (ret < 0)
+            return ret;
+    }
+    const int cwp = (w + (1 << c->lcw) - 1) >> c->lcw, chp = (h + (1 << c->lch) - 1) >> c->lch;
+    DfFit *fit = &c->fit[(size_t)t * c->nb];
+    for (int by = 0; by < c->by; by++)
+        for (int bx = 0; bx < c->bx; bx++) {
+            const int x0 = df_edge(bx, c->bx, w), x1 = df_edge(bx + 1, c->bx, w);
+            const int y0 = df_edge(by, c->by, h), y1 = df_edge(by + 1, c->by, h);
+            int n = 0;
+            for (int y = y0 + wk->step / 2; y < y1; y += wk->step)
+                for (int x = x0 + wk->step / 2; x < x1; x += wk->step) {
+                    float du = 0, dv = 0;
+                    if (c->s->motion) {
+                        float lx = (x + 0.5f) / lsc - 0.5f, ly = (y + 0.5f) / lsc - 0.5f;
+                        du = rs_flow_sample(sc->u, fw, fh, lx, ly) * lsc;
+                        dv = rs_flow_sample(sc->v, fw, fh, lx, ly) * lsc;
+                    }
+                    const float px = x + du, py = y + dv;
+                    if (px < 0 || py < 0 || px > w - 1 || py > h - 1)
+                        continue;
+                    const float a = df_bilinear(prev->plane[0], prev->stride[0], d, inv, w, h, px, py);
+                    const float b = df_get(cur->plane[0], cur->stride[0], d, inv, x, y);
+                    if (a < DF_DARK || a > DF_BRIGHT || b < DF_DARK || b > DF_BRIGHT)
+                        continue;
+                    sc->a[n] = a;
+                    sc->b[n] = b;
+                    const int cx = x >> c->lcw, cy = y >> c->lch;
+                    const float qx = cx + du / (1 << c->lcw), qy = cy + dv / (1 << c->lch);
+                    for (int p = 0; p < 2; p++) {
+                        sc->ca[p][n] = df_bilinear(prev->plane[p + 1], prev->stride[p + 1], d, inv, cwp,
+                                                            chp, qx, qy) - 128;
+                        sc->cb[p][n] = df_get(cur->plane[p + 1], cur->stride[p + 1], d, inv, cx, cy) - 128;
+                    }
+                    n++;
+                }
+            const int b = by * c->bx + bx;
+            fit[b].o = 0;
+            int kept = robust_fit(sc->a, sc->b, n, sc->r, sc->in, &fit[b].g, &fit[b].res);
+            /* A fit that explains fewer than a quarter of the region is not its light. */
+            if (kept < 32 || 4 * kept < n)
+                fit[b].res = INFINITY;
+            for (int p = 0; p < 2; p++)
+                fit[b].oc[p] = isfinite(fit[b].res) ? chroma_offset(sc->ca[p], sc->cb[p], sc->in, n, fit[b].g, sc->r) : 0;
+        }
+    return 0;
+}
+
+static void *worker(void *opaque)
+{
+    Worker *wk = opaque;
+    DfCtx *c = wk->c;
+    const int w = c->w, h = c->h, fw = w >> wk->level, fh = h >> wk->level;
+    const size_t cap = (size_t)((w / c->bx + 2) / wk->step + 1) * ((h / c->by + 2) / wk->step + 1);
+    Scratch sc = { 0 };
+    float *fbuf = malloc(sizeof(float) * (2 * (size_t)fw * fh + 7 * cap));
+    sc.in = malloc(cap);
+    uint8_t *y8 = c->depth > 8 && c->s->motion ? malloc(2 * (size_t)w * h) : NULL;
+    int ret = !fbuf || !sc.in || (c->depth > 8 && c->s->motion && !y8) ? RS_ENOMEM : 0;
+    if (ret >= 0) {
+        sc.u = fbuf, sc.v = fbuf + (size_t)fw * fh;
+        float *p = sc.v + (size_t)fw * fh;
+        sc.a = p, sc.b = p + cap, sc.ca[0] = p + 2 * cap, sc.ca[1] = p + 3 * cap;
+        sc.cb[0] = p + 4 * cap, sc.cb[1] = p + 5 * cap, sc.r = p + 6 * cap;
+        sc.y8[0] = y8, sc.y8[1] = y8 ? y8 + (size_t)w * h : NULL;
+    }
+    for (int t; ret >= 0 && atomic_load(&wk->ret) >= 0 && (t = atomic_fetch_add(&wk->next, 1)) < c->n;)
+        if (t > 0)
+            ret = measure_pair(wk, &sc, t);
+    if (ret < 0)
+        atomic_store(&wk->ret, ret);
+    free(fbuf);
+    free(sc.in);
+    free(y8);
+    return NULL;
+}
+
+int rs_df_measure(DfCtx *c)
+{
+    Worker wk = { .c = c };
+    rs_flow_default_settings(&wk.fs);
+    int ret = rs_flow_check(&wk.fs, c->w, c->h);
+    if (ret < 0)
+        return ret;
+    wk.level = c->s->motion ? rs_flow_level(&wk.fs, c->w, c->h) : 0;
+    /* About 480 samples across is plenty for a region's statistics. */
+    wk.step = c->w / 480 > 1 ? c->w / 480 : 1;
+    atomic_init(&wk.next, 0);
+    atomic_init(&wk.ret, 0);
+    int nt = c->s->threads > 0 ? c->s->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > c->n ? c->n : nt;
+    pthread_t th[16];
+    int started = 0;
+    for (int i = 1; i < nt; i++, started++)
+        if (pthread_create(&th[i], NULL, worker, &wk))
+            break;
+    worker(&wk);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    ret = atomic_load(&wk.ret);
+    if (ret < 0)
+        return ret;
+    return distrust(c);
+}
+
+int rs_deflicker_frames(RsDeflickerFrame *frames, int n, int width, int height, int depth, int log2_chroma_w,
+                        int log2_chroma_h, const RsDeflickerSettings *s, RsDeflickerStats *stats)
+{
+    RsDeflickerSettings def;
+    if (!s) {
+        rs_deflicker_default_settings(&def);
+        s = &def;
+    }
+    RsDeflickerStats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof(*stats));
+    if (!frames || n < 0 || width < 16 || height < 16)
+        return rs_error(RS_EINVAL, "deflicker: %d frames of %dx%d (at least 16x16)", n, width, height);
+    if (depth < 8 || depth > 16)
+        return rs_error(RS_EINVAL, "deflicker: depth %d (8..16 bits)", depth);
+    if (log2_chroma_w < 0 || log2_chroma_w > 1 || log2_chroma_h < 0 || log2_chroma_h > 1)
+        return rs_error(RS_EINVAL, "deflicker: chroma shifts %d,%d (0 or 1)", log2_chroma_w, log2_chroma_h);
+    if (s->window < 3 || s->window > 255 || !(s->window & 1))
+        return rs_error(RS_EINVAL, "deflicker: window %d (odd, 3..255 frames)", s->window);
+    if (s->regions < 1 || s->regions > 64)
+        return rs_error(RS_EINVAL, "deflicker: regions %d (1..64)", s->regions);
+    if (!(s->max_gain >= 0 && s->max_gain <= 1))
+        return rs_error(RS_EINVAL, "deflicker: max_gain %g (0..1)", s->max_gain);
+    if (!(s->max_offset >= 0 && s->max_offset <= 128))
+        return rs_error(RS_EINVAL, "deflicker: max_offset %g (0..128 levels)", s->max_offset);
+    for (int t = 0; t < n; t++)
+        for (int p = 0; p < 3; p++)
+            if (!frames[t].plane[p])
+                return rs_error(RS_EINVAL, "deflicker: frame %d has no plane %d", t, p);
+    DfCtx c = { .f = frames, .n = n, .w = width, .h = height, .depth = depth, .lcw = log2_chroma_w,
+                .lch = log2_chroma_h, .scale = (float)(1 << (depth - 8)), .s = s };
+    c.bx = s->regions;
+    c.by = (int)(s->regions * (double)height / width + 0.5);
+    c.by = c.by < 1 ? 1 : c.by;
+    /* A region keeps at least 8 samples a side, or its statistics mean nothing. */
+    while (c.bx > 1 && width / c.bx < 8) c.bx--;
+    while (c.by > 1 && height / c.by < 8) c.by--;
+    c.nb = c.bx * c.by;
+    stats->regions_x = c.bx;
+    stats->regions_y = c.by;
+    if (n < 3)
+        return 0;
+    if (!(c.fit = calloc((size_t)n * c.nb, sizeof(*c.fit))))
+        return rs_error(RS_ENOMEM, "deflicker: out of memory for %d frames", n);
+    int ret = rs_df_measure(&c);
+    if (ret >= 0)
+        ret = rs_df_correct(&c, stats);
+    free(c.fit);
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "deflicker: out of memory (%d frames of %dx%d)", n, width,
+                                       height) : ret;
+}

@@ -1,0 +1,400 @@
+/*
+ * Deflicker, second pass: chain the frame-to-frame fits of each region into
+ * its light level over the shot, decide what is flicker and what is an
+ * intended change (an edge-preserving filter in time), and correct every
+ * sample with a gain and offset interpolated smoothly between regions.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup/deflicker_internal.h"
+#include "rushes/error.h"
+
+/*
+ * A sustained change of level (a light switched on) starts at frame t when
+ * the mean level of the half window of frames from t on differs from that
+ * of the half window before t by more than DF_STEP_Z robust standard
+ * deviations of that difference over the shot, and more than DF_MIN_STEP
+ * levels, and by more than at any other frame within half a window. The
+ * smoothing never crosses such a change.
+ */
+#define DF_STEP_Z 4.0
+#define DF_MIN_STEP 0.5
+
+/*
+ * Within its segment, a frame takes part in the smoothing of frame t when
+ * its level is within DF_OUTLIER_SIGMAS robust standard deviations of the
+ * flicker (or DF_MIN_STEP levels) of the window's detrended median: one
+ * wild frame does not pull its neighbours.
+ */
+#define DF_OUTLIER_SIGMAS 3.0
+
+/* Beyond this fraction of the headroom a change starts to bend (tanh knee). */
+#define DF_KNEE 0.05f
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Robust standard deviation of the flicker of a level: the median distance
+ * of each frame from the median of the window around it, which a ramp does
+ * not change and a step changes only next to it. (Differences between
+ * neighbouring frames would be fooled by film transferred with repeated
+ * frames, where two or three frames in a row are the same.)
+ */
+static double flicker_sigma(const double *lev, int n, int h, double *tmp)
+{
+    double win[256];
+    for (int t = 0; t < n; t++) {
+        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
+        for (int i = lo; i <= hi; i++)
+            win[i - lo] = lev[i];
+        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
+        tmp[t] = fabs(lev[t] - win[(hi - lo) / 2]);
+    }
+    qsort(tmp, n, sizeof(double), cmp_double);
+    return tmp[n / 2] * 1.4826;
+}
+
+/*
+ * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
+ * first and last frames of the stretch without one that holds t. d, tmp
+ * and res are scratch for n values each.
+ */
+static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, double *d, double *tmp,
+                     double *res)
+{
+    /*
+     * How far the half-window means move under the shot's own flicker is
+     * measured on the level minus its running median (which follows a step
+     * and a ramp), as the spread of the same half-window differences: film
+     * transferred with repeated frames flickers in runs of two or three, so
+     * the spread is larger than independent frames would give.
+     */
+    double win[256];
+    for (int t = 0; t < n; t++) {
+        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
+        for (int i = lo; i <= hi; i++)
+            win[i - lo] = lev[i];
+        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
+        res[t] = lev[t] - win[(hi - lo) / 2];
+    }
+    int cnt = 0;
+    for (int t = 0; t < n; t++) {
+        d[t] = 0;
+        /* A change is sustained when it lasts half a window: too near either end, nothing tells. */
+        if (t < h || t + h > n)
+            continue;
+        double before = 0, after = 0, rb = 0, ra = 0;
+        for (int i = 1; i <= h; i++)
+            before += lev[t - i], after += lev[t + i - 1], rb += res[t - i], ra += res[t + i - 1];
+        d[t] = fabs(after - before) / h;
+        tmp[cnt++] = fabs(ra - rb) / h;
+    }
+    double spread = 0;
+    if (cnt) {
+        qsort(tmp, cnt, sizeof(double), cmp_double);
+        spread = 1.4826 * tmp[cnt / 2];
+    }
+    const double thr = fmax(DF_STEP_Z * spread, DF_MIN_STEP);
+    for (int t = 0; t < n; t++)
+        d[t] = d[t] > thr ? d[t] : 0;
+    int start = 0;
+    for (int t = 0; t < n; t++) {
+        int peak = d[t] > 0;
+        for (int k = t - h; peak && k <= t + h; k++)
+            if (k >= 0 && k < n && k != t && (d[k] > d[t] || (d[k] == d[t] && k < t)))
+                peak = 0;
+        if (peak && t > 0) {
+            for (int k = start; k < t; k++)
+                seg_hi[k] = t - 1;
+            start = t;
+        }
+        seg_lo[t] = start;
+    }
+    for (int k = start; k < n; k++)
+        seg_hi[k] = n - 1;
+}
+
+/*
+ * The window around t: window frames centred on t within [lo, hi] (its
+ * segment), shifted inwards at the segment's ends so that frames there are
+ * smoothed over as many frames as the others. *hw receives its largest
+ * distance from t.
+ */
+static void window_at(int first, int last, int t, int h, int *lo, int *hi, int *hw)
+{
+    int a = t - h, b = t + h;
+    if (a < first) b += first - a, a = first;
+    if (b > last) a -= b - last, b = last;
+    a = a < first ? first : a;
+    *lo = a, *hi = b;
+    *hw = t - a > b - t ? t - a : b - t;
+}
+
+/*
+ * The frames of the window whose level, once the window's trend is taken
+ * out, is within tau of the median. The trend is the median of the
+ * frame-to-frame changes, which a step (one change) does not move and a
+ * ramp (a cloud) sets, so a ramp keeps the whole window and a step splits
+ * it. Under strong flicker that median is noisy, so it is used only when it
+ * stands out of its own noise (three standard errors, from sigma).
+ */
+static int pick(const double *lev, int lo, int hi, int t, double tau, double sigma, int *idx, double *tmp)
+{
+    double slope = 0;
+    if (hi > lo) {
+        for (int i = lo; i < hi; i++)
+            tmp[i - lo] = lev[i + 1] - lev[i];
+        qsort(tmp, hi - lo, sizeof(double), cmp_double);
+        slope = tmp[(hi - lo - 1) / 2];
+        /* The median of m differences of variance 2 sigma^2 has a standard error of 1.25 sigma sqrt(2 / m). */
+        if (fabs(slope) < 3 * 1.2533 * sigma * sqrt(2.0 / (hi - lo)))
+            slope = 0;
+    }
+    for (int i = lo; i <= hi; i++)
+        tmp[i - lo] = lev[i] - slope * (i - t);
+    qsort(tmp, hi - lo + 1, sizeof(double), cmp_double);
+    const double med = tmp[(hi - lo) / 2];
+    int m = 0;
+    for (int i = lo; i <= hi; i++)
+        if (fabs(lev[i] - slope * (i - t) - med) <= tau)
+            idx[m++] = i;
+    return m;
+}
+
+/*
+ * The value at t of a line fitted to y over the picked frames, weighted by
+ * a triangle centred on t that reaches zero just beyond the window, or of
+ * their weighted mean when line is 0. *slope_z (may be NULL) receives the
+ * line's slope in standard errors under flicker of standard deviation
+ * sigma.
+ */
+static double local_fit(const double *y, const int *idx, int m, int t, int hw, int line, double sigma,
+                        double *slope_z)
+{
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, sww = 0;
+    for (int k = 0; k < m; k++) {
+        const int d = idx[k] - t;
+        const double w = hw + 1 - abs(d);
+        sw += w, sx += w * d, sy += w * y[idx[k]], sxx += w * d * d, sxy += w * d * y[idx[k]];
+    }
+    const double det = sw * sxx - sx * sx;
+    if (slope_z) {
+        *slope_z = 0;
+        if (m >= 3 && det > 1e-6 * sw * sw) {
+            const double xm = sx / sw, beta = (sw * sxy - sx * sy) / det;
+            for (int k = 0; k < m; k++) {
+                const int d = idx[k] - t;
+                const double w = hw + 1 - abs(d);
+                sww += w * w * (d - xm) * (d - xm);
+            }
+            const double num = sxx - sx * xm;
+            const double se = sigma * sqrt(sww) / num;
+            *slope_z = se > 0 ? fabs(beta) / se : INFINITY;
+        }
+    }
+    return line && m >= 3 && det > 1e-6 * sw * sw ? (sxx * sy - sx * sxy) / det : sy / sw;
+}
+
+/*
+ * The target follows a line through the picked frames (so a ramp, a cloud,
+ * passes unchanged, also at the ends of the shot and next to a step, where
+ * the frames lie on one side of t) only when its slope stands out of the
+ * flicker by DF_SLOPE_Z standard errors; otherwise the flicker itself would
+ * tilt the line and a one-sided window would extrapolate it, so the
+ * weighted mean is taken.
+ */
+#define DF_SLOPE_Z 2.5
+
+typedef struct Series {
+    double *G, *O, *OC[2], *lev, *levc[2], *tmp, *tmp2, *tmp3;
+    int *idx, *seg[3][2];
+} Series;
+
+/* Mean of region b of plane p of a frame, in 8-bit levels (chroma centred on grey). */
+static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int b)
+{
+    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0, bx = b % c->bx, by = b / c->bx;
+    const int x0 = df_edge(bx, c->bx, c->w) >> sx, x1 = df_edge(bx + 1, c->bx, c->w) >> sx;
+    const int y0 = df_edge(by, c->by, c->h) >> sy, y1 = df_edge(by + 1, c->by, c->h) >> sy;
+    const float inv = 1.0f / c->scale;
+    double s = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            s += df_get(f->plane[p], f->stride[p], c->depth, inv, x, y);
+    const double k = (double)(x1 - x0) * (y1 - y0);
+    return k > 0 ? s / k - (p ? 128 : 0) : 0;
+}
+
+/* The correction of region b for every frame: corr[(t * nb + b) * 4 + {a, b, bc0, bc1}]. */
+static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflickerStats *st)
+{
+    const int n = c->n, h = c->s->window / 2;
+    const double mu0 = region_mean(c, &c->f[0], 0, b);
+    double muc0[2] = { region_mean(c, &c->f[0], 1, b), region_mean(c, &c->f[0], 2, b) };
+    s->G[0] = 1, s->O[0] = 0, s->OC[0][0] = s->OC[1][0] = 0;
+    for (int t = 1; t < n; t++) {
+        const DfFit *f = &c->fit[(size_t)t * c->nb + b];
+        s->G[t] = f->g * s->G[t - 1];
+        s->O[t] = f->g * s->O[t - 1] + f->o;
+        for (int p = 0; p < 2; p++)
+            s->OC[p][t] = f->g * s->OC[p][t - 1] + f->oc[p];
+    }
+    for (int t = 0; t < n; t++) {
+        s->lev[t] = s->G[t] * mu0 + s->O[t];
+        for (int p = 0; p < 2; p++)
+            s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
+    }
+    const double sig = flicker_sigma(s->lev, n, h, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
+    segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->tmp, s->tmp2, s->tmp3);
+    double sigc[2], tauc[2];
+    for (int p = 0; p < 2; p++) {
+        sigc[p] = flicker_sigma(s->levc[p], n, h, s->tmp);
+        tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
+        segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->tmp, s->tmp2, s->tmp3);
+    }
+    const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
+    for (int t = 0; t < n; t++) {
+        int lo, hi, hw;
+        window_at(s->seg[0][0][t], s->seg[0][1][t], t, h, &lo, &hi, &hw);
+        int m = pick(s->lev, lo, hi, t, tau, sig, s->idx, s->tmp);
+        double z;
+        local_fit(s->lev, s->idx, m, t, hw, 1, sig, &z);
+        const int line = z > DF_SLOPE_Z;
+        const double tg = local_fit(s->G, s->idx, m, t, hw, line, 0, NULL);
+        const double to = local_fit(s->O, s->idx, m, t, hw, line, 0, NULL);
+        double a = tg / s->G[t];
+        int limited = 0;
+        if (a > mg || a < 1 / mg) {
+            a = a > mg ? mg : 1 / mg;
+            limited = 1;
+        }
+        /* The change at the region's own level, limited, fixes the offset. */
+        const double lt = s->lev[t];
+        double d = a * lt + (to - a * s->O[t]) - lt;
+        if (fabs(d) > D) {
+            d = d > 0 ? D : -D;
+            limited = 1;
+        }
+        float *k = &corr[((size_t)t * c->nb + b) * 4];
+        k[0] = (float)a;
+        k[1] = (float)(lt + d - a * lt);
+        for (int p = 0; p < 2; p++) {
+            k[2 + p] = 0;
+            if (!c->s->chroma)
+                continue;
+            window_at(s->seg[p + 1][0][t], s->seg[p + 1][1][t], t, h, &lo, &hi, &hw);
+            m = pick(s->levc[p], lo, hi, t, tauc[p], sigc[p], s->idx, s->tmp);
+            local_fit(s->levc[p], s->idx, m, t, hw, 1, sigc[p], &z);
+            const double toc = local_fit(s->OC[p], s->idx, m, t, hw, z > DF_SLOPE_Z, 0, NULL);
+            const double lc = s->levc[p][t];
+            double dc = a * lc + (toc - a * s->OC[p][t]) - lc;
+            if (fabs(dc) > D) {
+                dc = dc > 0 ? D : -D;
+                limited = 1;
+            }
+            k[2 + p] = (float)(lc + dc - a * lc);
+        }
+        st->limited += limited;
+        st->max_level_change = fmax(st->max_level_change, fabs(d));
+        st->max_gain_change = fmax(st->max_gain_change, fabs(a - 1));
+    }
+}
+
+/* Where column (or row) i of a plane falls between region centres: region *k and the next, weight *f. */
+static void grid_at(int i, int luma_side, int regions, int shift, int *k, float *f)
+{
+    const double pos = (i + 0.5) * (1 << shift) / ((double)luma_side / regions) - 0.5;
+    int j = (int)floor(pos);
+    double r = pos - j;
+    if (j < 0) j = 0, r = 0;
+    if (j >= regions - 1) j = regions - 1, r = 0;
+    *k = j;
+    *f = (float)r;
+}
+
+/* Correct one plane of frame t; returns the sum of |out - in| in 8-bit levels. */
+static double apply_plane(const DfCtx *c, int t, int p, const float *corr, int *ix, float *fx, float *row)
+{
+    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0;
+    const int pw = (c->w + (1 << sx) - 1) >> sx, ph = (c->h + (1 << sy) - 1) >> sy, bx = c->bx;
+    const float inv = 1.0f / c->scale, maxv = (float)((1 << c->depth) - 1), max8 = maxv * inv;
+    const float grey = p ? 128.0f : 0.0f;
+    const int pk = p ? 1 + p : 1;
+    const float *k = &corr[(size_t)t * c->nb * 4];
+    for (int x = 0; x < pw; x++)
+        grid_at(x, c->w, bx, sx, &ix[x], &fx[x]);
+    RsDeflickerFrame *f = &c->f[t];
+    double sum = 0;
+    for (int y = 0; y < ph; y++) {
+        int jy;
+        float fy;
+        grid_at(y, c->h, c->by, sy, &jy, &fy);
+        const int jy1 = jy + 1 < c->by ? jy + 1 : jy;
+        for (int i = 0; i < bx; i++) {
+            const float *k0 = &k[(jy * bx + i) * 4], *k1 = &k[(jy1 * bx + i) * 4];
+            row[2 * i] = k0[0] + (k1[0] - k0[0]) * fy;
+            row[2 * i + 1] = k0[pk] + (k1[pk] - k0[pk]) * fy;
+        }
+        uint8_t *line = (uint8_t *)f->plane[p] + (ptrdiff_t)y * f->stride[p];
+        for (int x = 0; x < pw; x++) {
+            const int i = ix[x], i1 = i + 1 < bx ? i + 1 : i;
+            const float a = row[2 * i] + (row[2 * i1] - row[2 * i]) * fx[x];
+            const float o = row[2 * i + 1] + (row[2 * i1 + 1] - row[2 * i + 1]) * fx[x];
+            const float v = c->depth == 8 ? line[x] : ((uint16_t *)line)[x];
+            const float x8 = v * inv;
+            float dl = a * (x8 - grey) + grey + o - x8;
+            /* The change bends before black and white instead of clipping there. */
+            const float hr = dl > 0 ? max8 - x8 : x8;
+            if (fabsf(dl) > DF_KNEE * hr)
+                dl = hr > 0 ? hr * tanhf(dl / hr) : 0;
+            float out = rintf((x8 + dl) * c->scale);
+            out = out < 0 ? 0 : out > maxv ? maxv : out;
+            sum += fabsf(out - v) * inv;
+            if (c->depth == 8)
+                line[x] = (uint8_t)out;
+            else
+                ((uint16_t *)line)[x] = (uint16_t)out;
+        }
+    }
+    return sum;
+}
+
+int rs_df_correct(DfCtx *c, RsDeflickerStats *st)
+{
+    const int n = c->n, nb = c->nb;
+    float *corr = malloc(sizeof(float) * 4 * (size_t)n * nb);
+    double *buf = malloc(sizeof(double) * 10 * (size_t)n);
+    int *idx = malloc(sizeof(int) * 7 * (size_t)n);
+    int *ix = malloc(sizeof(int) * (size_t)c->w);
+    float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
+    int ret = corr && buf && idx && ix && fx ? 0 : RS_ENOMEM;
+    if (ret >= 0) {
+        Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
+                     buf + 7 * n, buf + 8 * n, buf + 9 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
+                                         { idx + 5 * n, idx + 6 * n } } };
+        for (int b = 0; b < nb; b++)
+            plan_region(c, b, &s, corr, st);
+        double sl = 0, sc = 0;
+        for (int t = 0; t < n; t++) {
+            sl += apply_plane(c, t, 0, corr, ix, fx, fx + c->w);
+            for (int p = 1; p < 3; p++)
+                sc += apply_plane(c, t, p, corr, ix, fx, fx + c->w);
+        }
+        const int64_t cn = (int64_t)((c->w + (1 << c->lcw) - 1) >> c->lcw) * ((c->h + (1 << c->lch) - 1) >> c->lch);
+        st->samples = (int64_t)n * c->w * c->h;
+        st->mean_change = sl / st->samples;
+        st->mean_chroma_change = sc / (2.0 * n * cn);
+    }
+    free(corr);
+    free(buf);
+    free(idx);
+    free(ix);
+    free(fx);
+    return ret;
+}

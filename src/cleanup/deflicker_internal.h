@@ -1,0 +1,62 @@
+/* Shared state of the deflicker passes: measure (deflicker.c), then smooth and correct (deflicker_correct.c). */
+#ifndef RS_CLEANUP_DEFLICKER_INTERNAL_H
+#define RS_CLEANUP_DEFLICKER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "rushes/deflicker.h"
+
+/*
+ * The change of light in one region from frame t - 1 to frame t: luma
+ * Y_t = g * Y_t-1 + o, chroma (centred on grey) C_t = g * C_t-1 + oc.
+ * Values are in 8-bit levels whatever the depth. The measurement fits a
+ * gain only (o = 0, see robust_fit() in deflicker.c); the chaining and the
+ * correction keep the general affine form.
+ */
+typedef struct DfFit {
+    float g, o, oc[2];
+    float res;                 /* robust residual of the fit, infinite when not trusted */
+} DfFit;
+
+typedef struct DfCtx {
+    RsDeflickerFrame *f;
+    int n, w, h, depth, lcw, lch;
+    int bx, by, nb;            /* the grid of regions */
+    float scale;               /* 1 << (depth - 8): native sample per 8-bit level */
+    const RsDeflickerSettings *s;
+    DfFit *fit;                /* n * nb; fit[t * nb + b] takes frame t - 1 to t (t = 0 unused) */
+} DfCtx;
+
+/* Sample (x, y) of a plane, in 8-bit levels. */
+static inline float df_get(const void *p, ptrdiff_t stride, int depth, float inv_scale, int x, int y)
+{
+    const uint8_t *row = (const uint8_t *)p + (ptrdiff_t)y * stride;
+    return depth == 8 ? row[x] : ((const uint16_t *)row)[x] * inv_scale;
+}
+
+/* Bilinear sample of a w x h plane at (x, y), clamped at the edges, in 8-bit levels. */
+static inline float df_bilinear(const void *p, ptrdiff_t stride, int depth, float inv_scale, int w, int h,
+                                float x, float y)
+{
+    x = x < 0 ? 0 : x > w - 1 ? (float)(w - 1) : x;
+    y = y < 0 ? 0 : y > h - 1 ? (float)(h - 1) : y;
+    const int x0 = (int)x, y0 = (int)y, x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
+    const float fx = x - x0, fy = y - y0;
+    const float a = df_get(p, stride, depth, inv_scale, x0, y0), b = df_get(p, stride, depth, inv_scale, x1, y0);
+    const float c = df_get(p, stride, depth, inv_scale, x0, y1), d = df_get(p, stride, depth, inv_scale, x1, y1);
+    return (a + (b - a) * fx) * (1 - fy) + (c + (d - c) * fx) * fy;
+}
+
+/* First luma column of region i of n across a side of w samples. */
+static inline int df_edge(int i, int n, int w)
+{
+    return (int)((int64_t)i * w / n);
+}
+
+/* Fill c->fit for every pair of frames. Returns 0, RS_EINVAL or RS_ENOMEM. */
+int rs_df_measure(DfCtx *c);
+
+/* Chain the fits, smooth them in time, correct the frames in place. Returns 0 or RS_ENOMEM. */
+int rs_df_correct(DfCtx *c, RsDeflickerStats *st);
+
+#endif
