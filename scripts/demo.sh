@@ -2,7 +2,7 @@
 # The main job on generated demo footage, on a fresh Debian 12 machine as root:
 # install what is missing, build, film the demo shoot day, then
 #   rushes init -> ingest every card (with ASC MHL) -> analyze -> clean the film scan
-#   (dust and scratch, signed) -> audit verify -> summary.
+#   (flicker, dust and scratch, signed) -> audit verify -> summary.
 # Usage: scripts/demo.sh [WORK_DIR]   (default: ./demo-out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,9 +34,9 @@ step "rushes consent: the demo's invented actor allowed analysis of the whole pr
 "$rushes" consent add --subject "Demo Actor" --use analysis --contract "DEMO-RELEASE-1"
 step "rushes analyze: every analyzer, one decode per clip"
 "$rushes" analyze
-step "rushes clean: dust and the scratch on the film scan, once the actor allowed cleanup"
+step "rushes clean: flicker, dust and the scratch on the film scan, once the actor allowed cleanup"
 "$rushes" consent add --subject "Demo Actor" --use cleanup --roll SCAN_001 --contract "DEMO-RELEASE-1"
-"$rushes" clean "$work/footage/day01/SCAN_001/R001_FILMSCAN_0001.mov" --dust --scratches \
+"$rushes" clean "$work/footage/day01/SCAN_001/R001_FILMSCAN_0001.mov" --deflicker --dust --scratches \
   --review "$work/scan_review.mkv" --out "$work/scan_clean.mkv"
 "$rushes" verify "$work/scan_clean.mkv"
 step "rushes audit verify: the signed log of who did what"

@@ -34,6 +34,7 @@ typedef struct CleanOpts {
     int64_t scratch_min_frames;
     double scratch_min_motion;
     int64_t scratch_min_crossings;
+    double scratch_min_weave;
 } CleanOpts;
 
 static const RsOption clean_options[] = {
@@ -82,6 +83,9 @@ static const RsOption clean_options[] = {
       RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_motion), .def.d = 4, .min = 0, .max = 1000 },
     { "scratch-min-crossings", "on a still camera: things a line must stay on top of to be a scratch (0: off)",
       RS_OPT_INT, offsetof(CleanOpts, scratch_min_crossings), .def.i = 12, .min = 0, .max = 1000000 },
+    { "scratch-min-weave", "on a weaving scan: mean pixels a frame the picture jitters under a line for it to "
+      "be a scratch (0: off)", RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_weave), .def.d = 0.1, .min = 0,
+      .max = 16 },
     { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
     { "max-memory", "MB the shot may take in memory (0 = three quarters of the machine's)", RS_OPT_INT,
@@ -129,6 +133,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.scratch.min_frames = (int)opts->scratch_min_frames;
     job.scratch.min_motion = opts->scratch_min_motion;
     job.scratch.min_crossings = (int)opts->scratch_min_crossings;
+    job.scratch.min_weave = opts->scratch_min_weave;
     CliProgress prog;
     cli_progress_init(&prog, g, "clean");
     job.progress = cli_progress_update;

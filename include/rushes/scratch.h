@@ -44,6 +44,16 @@ typedef struct RsScratchSettings {
      * traffic) does that too: where the shot has one, set 0. */
     int min_crossings;
     int margin;             /* pixels the mask extends on each side of the line, 0..8 (default 1) */
+    /* Gate weave: a scanned frame settles a little differently in the gate
+     * every time, so the picture jitters under a scratch (which is on the
+     * film, not in the scene) by a fraction of a pixel, back and forth,
+     * without going anywhere the excursion test could see. A line is also
+     * taken when, over the frame pairs it lived (at least min_frames), the
+     * whole picture's motion across (the median of the flow) has an rms of
+     * this many pixels or more and the line did not follow it (the slope of the
+     * line's motion on the picture's is under 1/3; what is in the scene
+     * weaves with the picture, slope 1). Default 0.1; 0 turns this off. */
+    double min_weave;
 } RsScratchSettings;
 
 RS_API void rs_scratch_default_settings(RsScratchSettings *s);

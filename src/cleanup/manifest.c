@@ -158,6 +158,7 @@ void rs_clean_write_parameters(RsJson *j, const RsCleanJob *job, const char *cod
         rs_json_double(j, "max_drift", job->scratch.max_drift);
         rs_json_double(j, "min_height", job->scratch.min_height);
         rs_json_double(j, "min_motion", job->scratch.min_motion);
+        rs_json_double(j, "min_weave", job->scratch.min_weave);
         rs_json_int(j, "min_crossings", job->scratch.min_crossings);
         rs_json_int(j, "margin", job->scratch.margin);
         rs_json_end_object(j);

@@ -24,6 +24,7 @@
 
 #include "cleanup/flow_internal.h"
 #include "rushes/error.h"
+#include "rushes/log.h"
 #include "rushes/scratch.h"
 
 #define BLOCK 16        /* rows per band */
@@ -37,7 +38,7 @@ void rs_scratch_default_settings(RsScratchSettings *s)
 {
     *s = (RsScratchSettings){ .threshold = 6, .max_width = 5, .min_frames = 5, .max_drift = 1.0,
                               .min_height = 0.5, .min_motion = 4.0, .min_crossings = 12,
-                              .margin = 1 };
+                              .margin = 1, .min_weave = 0.1 };
 }
 
 typedef struct Cand {
@@ -52,6 +53,11 @@ typedef struct Track {
     int first, last, count, pol, width, accepted;
     float x_last, contrast;
     double d, dmin, dmax;   /* accumulated motion of the picture relative to the line */
+    /* Over the frame pairs it lived: sums of g^2 and g * dx (g the whole
+     * picture's motion across, dx the line's), to tell a line that weaves
+     * with the picture (dx = g) from one that stays while it weaves (dx = 0). */
+    double spp, spd;
+    int pairs;
     int crossings;          /* bands where something passed beside it and it stayed */
 } Track;
 
@@ -326,9 +332,11 @@ static int check(int n, int width, int height, const RsScratchSettings *s, uint8
         return rs_error(RS_EINVAL, "scratch: threshold %d (1..255), max_width %d (1..8), min_frames %d (2..)",
                         s->threshold, s->max_width, s->min_frames);
     if (!(s->min_height >= 0.1 && s->min_height <= 1) || !(s->max_drift >= 0 && s->max_drift <= 16) ||
-        !(s->min_motion >= 0 && s->min_motion <= 1000) || s->margin < 0 || s->margin > 8 || s->min_crossings < 0)
+        !(s->min_motion >= 0 && s->min_motion <= 1000) || s->margin < 0 || s->margin > 8 || s->min_crossings < 0 ||
+        !(s->min_weave >= 0 && s->min_weave <= 16))
         return rs_error(RS_EINVAL, "scratch: min_height %g (0.1..1), max_drift %g (0..16), min_motion %g, margin %d "
-                        "(0..8)", s->min_height, s->max_drift, s->min_motion, s->margin);
+                        "(0..8), min_weave %g (0..16)", s->min_height, s->max_drift, s->min_motion, s->margin,
+                        s->min_weave);
     return 0;
 }
 
@@ -404,6 +412,15 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
         if (!need)
             continue;
         ret = rs_flow_compute_level(luma[t], stride, luma[t + 1], stride, width, height, &fs, u, v);
+        /* The whole picture's motion across (the median of a grid of the field): a gate weave
+         * moves every part of a scanned frame alike, and a scratch does not follow it. */
+        const int step = 1 + (int)sqrt((double)fw * fh / (4.0 * height));
+        int ns = 0;
+        for (int y = step / 2; y < fh; y += step)
+            for (int x = step / 2; x < fw && ns < 4 * height; x += step)
+                side[ns++] = u[(size_t)y * fw + x];
+        qsort(side, ns, sizeof(float), cmp_float);
+        const double gm = ns ? (double)(1 << lv) * side[ns / 2] : 0;
         for (int i = 0; ret >= 0 && i < fr[t].n; i++) {
             Track *tr = &tracks[fr[t].c[i].track];
             const Cand *next = find(&fr[t + 1], fr[t].c[i].track);
@@ -413,8 +430,12 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
             /* One frame pair adds at most MAX_STEP: a glitch of the flow (a fast
              * object's motion bleeding beside the line) is one pair; a scratch
              * under a pan or over passing things gathers its motion over many. */
+            const double dx = next->x - fr[t].c[i].x;
             if (picture_motion(&fr[t].c[i], luma[t], stride, u, fw, fh, lv, width, a, side, &pm))
-                tr->d += fmax(-MAX_STEP, fmin(MAX_STEP, pm - (next->x - fr[t].c[i].x)));
+                tr->d += fmax(-MAX_STEP, fmin(MAX_STEP, pm - dx));
+            tr->spp += gm * gm;
+            tr->spd += gm * dx;
+            tr->pairs++;
             tr->crossings += crossings(luma[t], luma[t + 1], stride, width, height, nb, a, &fr[t].c[i], next,
                                        s->threshold);
             tr->dmin = fmin(tr->dmin, tr->d);
@@ -427,8 +448,18 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
             memset(masks[t] + y * mask_stride, 0, width);
     for (int k = 0; ret >= 0 && k < ntracks; k++) {
         Track *tr = &tracks[k];
+        /* The picture weaved enough under it (rms of its motion) and the line did not follow:
+         * the slope of the line's motion on the picture's is under 1/3. */
+        const int weaves = s->min_weave > 0 && tr->pairs >= s->min_frames &&
+                           tr->spp >= s->min_weave * s->min_weave * tr->pairs && 3 * tr->spd < tr->spp;
+        if (tr->count >= s->min_frames)
+            rs_log(RS_LOG_DEBUG, "scratch candidate %d: frames %d-%d, x %.1f, pairs %d, picture rms %.3f px, "
+                   "slope %.2f, range %.2f px, crossings %d", k, tr->first, tr->last, tr->x_last, tr->pairs,
+                   tr->pairs ? sqrt(tr->spp / tr->pairs) : 0.0, tr->spp > 0 ? tr->spd / tr->spp : 0.0,
+                   tr->dmax - tr->dmin, tr->crossings);
         if (tr->count < s->min_frames ||
-            (tr->dmax - tr->dmin < s->min_motion && (!s->min_crossings || tr->crossings < s->min_crossings)))
+            (tr->dmax - tr->dmin < s->min_motion && (!s->min_crossings || tr->crossings < s->min_crossings) &&
+             !weaves))
             continue;
         tr->accepted = 1;
         if (found && nf < max_found) {

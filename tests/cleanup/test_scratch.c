@@ -45,19 +45,28 @@ static void scratch(int t, double c, double width, double contrast, int r0, int 
         }
 }
 
+/* Gate weave: the picture (not the scratches) jitters by up to this many pixels across, frame by frame. */
+static double weave;
+
+static double weave_at(int t)
+{
+    static const double jitter[N] = { 0.1, -0.9, 0.6, -0.3, 1.0, -0.7, 0.2, 0.8, -1.0, 0.4, -0.5, 0.9 };
+    return weave * jitter[t];
+}
+
 /* pan: pixels a frame the picture moves by; the pole is part of it. */
 static void make(double pan, int with_scratches)
 {
     memset(is_scratch, 0, sizeof(is_scratch));
     memset(is_scene_line, 0, sizeof(is_scene_line));
     for (int t = 0; t < N; t++) {
-        const double pole = 60 + pan * t;
+        const double shift = pan * t + weave_at(t), pole = 60 + shift;
         for (int r = 0; r < H; r++)
             for (int x = 0; x < W; x++) {
                 /* The texture at 60 % of its amplitude: the curvature of its
                  * strongest waves across a few pixels would otherwise match
                  * the contrast of the faintest scratch here. */
-                double val = 128 + 0.6 * (fx_texture(x - pan * t, r) - 128);
+                double val = 128 + 0.6 * (fx_texture(x - shift, r) - 128);
                 double k = cover(x, pole + 0.5, 2);
                 val -= 45 * k;
                 is_scene_line[t][r * W + x] = k > 0;
@@ -147,6 +156,47 @@ static void test_still_picture(void)
 }
 
 /*
+ * A scan: the picture weaves by half a pixel back and forth and goes
+ * nowhere, the scratches on the film stay. They are found by the weave test
+ * alone (without it nothing is: the excursion is under a pixel and nothing
+ * crosses them); the thin pole weaves with the picture and is left alone.
+ */
+static void test_weave(void)
+{
+    weave = 0.5;
+    make(0.0, 1);
+    int nfound = 0;
+    RsScratch found[8];
+    detect(&nfound, found);
+    int sc = 0, caught = 0, scene = 0, matte = 0;
+    for (int t = 0; t < N; t++)
+        for (int i = 0; i < W * H; i++) {
+            sc += is_scratch[t][i];
+            caught += is_scratch[t][i] && mask[t][i];
+            scene += is_scene_line[t][i] && mask[t][i] && !is_scratch[t][i];
+            matte += i % W >= 170 && mask[t][i];
+        }
+    printf("weave: %d found, %d of %d scratch pixels masked, %d pole pixels, %d matte\n", nfound, caught, sc, scene,
+           matte);
+    for (int i = 0; i < nfound && i < 8; i++)
+        printf("  frames %d-%d x %.1f-%.1f width %d polarity %+d\n", found[i].first, found[i].last, found[i].x_first,
+               found[i].x_last, found[i].width, found[i].polarity);
+    RS_CHECK_EQ_INT(nfound, 3);
+    RS_CHECK(caught >= sc * 95 / 100);
+    RS_CHECK_EQ_INT(scene, 0);
+    RS_CHECK_EQ_INT(matte, 0);
+    RsScratchSettings s;
+    rs_scratch_default_settings(&s);
+    s.min_weave = 0;
+    uint8_t *l[N], *m[N];
+    for (int t = 0; t < N; t++)
+        l[t] = y[t], m[t] = mask[t];
+    RS_CHECK_EQ_INT(rs_scratch_detect((const uint8_t *const *)l, W, N, W, H, &s, m, W, NULL, 0, &nfound), 0);
+    RS_CHECK_EQ_INT(nfound, 0);
+    weave = 0;
+}
+
+/*
  * A still camera: a textured block crosses the picture. A scratch stays on
  * top of it and is taken; a pole the block passes in front of (it hides
  * the pole) is part of the scene and left alone, and so are the static
@@ -207,6 +257,7 @@ int main(void)
     RS_RUN(test_found_and_repaired);
     RS_RUN(test_still_picture);
     RS_RUN(test_still_camera_crossing);
+    RS_RUN(test_weave);
     RS_RUN(test_errors);
     return rs_test_end();
 }

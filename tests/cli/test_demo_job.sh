@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a small demo shoot day, checked against the demo's truth:
 # every clip's timecode and frame count, every BWF time reference, the black
-# frames, the film scan's dust and scratch cleaned with consent, and a clean
+# frames, the film scan's flicker, dust and scratch cleaned with consent, and a clean
 # verification on re-ingest.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
@@ -72,7 +72,7 @@ expect_exit 6 "cleaning the scan is refused without consent for cleanup" "$RUSHE
 check "the refusal names the use" contains "$TMP/err" "no consent for cleanup"
 expect_exit 0 "consent for cleanup of the scan roll" "$RUSHES" consent add --subject "Demo Actor" --use cleanup \
   --roll SCAN_001 --contract "DEMO-RELEASE-1"
-expect_exit 0 "clean the scan: dust and scratches" "$RUSHES" --progress=0 clean "$scan" --dust --scratches \
+expect_exit 0 "clean the scan: flicker, dust and scratches" "$RUSHES" --progress=0 clean "$scan" --deflicker --dust --scratches \
   --mask-out "$TMP/scan_masks" --out "$TMP/scan_clean.mkv"
 expect_exit 0 "the clean's signed manifest verifies" "$RUSHES" verify "$TMP/scan_clean.mkv"
 check "the masks agree with the truth" python3 - "$TMP/footage/truth.json" "$TMP/scan_masks" <<'PY'
