@@ -7,7 +7,6 @@
  * synthesised patch stays put over time, and are synthesised only where
  * nothing can be carried (see synth.c).
  */
-#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -131,7 +130,7 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
 }
 
 /* Grow the set pixels of m (w x h) by r in each direction: a row pass then a column pass. */
-static int dilate(uint8_t *m, int w, int h, int r)
+int rs_fill_dilate(uint8_t *m, int w, int h, int r)
 {
     uint8_t *row = malloc(w > h ? w : h);
     if (!row)
@@ -213,9 +212,9 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
             if (((c->bad[t][(size_t)y * w + x] | c->bad[o][(size_t)y * w + x]) & RS_FILL_BAD) &&
                 (x >> c->level) < c->fw && (y >> c->level) < c->fh)
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
-    if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
+    if ((ret = rs_fill_dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
         return ret;
-    return rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
+    return rs_fill_complete_motion(*slot, *slot + fn, c->fw, c->fh, hole);
 }
 
 /* Fields are independent: each worker takes the next one until none is left or one failed. */
@@ -300,7 +299,7 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
                     bad[(size_t)y * w + x] = RS_FILL_MASK;
                     bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = RS_FILL_MASK;
                 }
-        if (dilate(grown, w, h, s->grow) < 0) {
+        if (rs_fill_dilate(grown, w, h, s->grow) < 0) {
             free(grown);
             return RS_ENOMEM;
         }
