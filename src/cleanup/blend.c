@@ -20,7 +20,7 @@
 #include "rushes/error.h"
 
 /* Chamfer (3-4) distance inside hole to the nearest known pixel, in pixels: 1 on the edge. */
-static void edge_distance(const uint8_t *hole, int w, int h, float *dist)
+void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
 {
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
@@ -96,7 +96,7 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
         goto end;   /* nothing of the frame to interpolate from */
     if ((ret = interpolate(plane, stride, hbd, w, h, both, sp, dist, state)) < 0)
         goto end;
-    edge_distance(both, w, h, dist);
+    rs_fill_edge_distance(both, w, h, dist);
     double se_sp = 0, sum_e = 0, se_t = 0, sum_s = 0;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
@@ -116,7 +116,7 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
     const double k = se_sp > 0 ? (se_t / sum_s) / (se_sp / sum_e) : 1e9;
     if ((ret = interpolate(plane, stride, hbd, w, h, msk, sp, dist, state)) < 0)
         goto end;
-    edge_distance(msk, w, h, dist);
+    rs_fill_edge_distance(msk, w, h, dist);
     for (size_t i = 0; i < n; i++)
         if (msk[i] && val[i] >= 0) {
             const double a = dist[i] / (dist[i] + k * near[i]);
@@ -144,7 +144,7 @@ int rs_fill_blend_synth(uint8_t *plane, ptrdiff_t stride, int depth, int w, int 
     /* The synthesised pixels are not read: only the known ones around them are. */
     int ret = interpolate(plane, stride, hbd, w, h, filled, sp, dist, state);
     if (ret >= 0) {
-        edge_distance(filled, w, h, dist);
+        rs_fill_edge_distance(filled, w, h, dist);
         const int mx = (1 << depth) - 1;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {

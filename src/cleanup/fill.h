@@ -93,6 +93,9 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
 int rs_fill_blend_synth(uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *filled,
                         float reach);
 
+/* Chamfer (3-4) distance of each hole pixel (w x h) to the nearest known one, in pixels (1 on the edge). */
+void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist);
+
 /* Grow the set pixels of m (w x h, 0 or 1) by r in each direction. Returns 0 or RS_ENOMEM. */
 int rs_fill_dilate(uint8_t *m, int w, int h, int r);
 

@@ -136,9 +136,14 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
         }
     if (rs_fill_complete(corr, scratch, w, h, state) < 0)
         return rs_error(RS_ENOMEM, "clean: out of memory for the seam of frame %d", t);
+    /* What the edge says holds near it; deep inside a large mask it says little (a local
+     * misalignment, the object's shadow), so it fades over 12 pixels of a 640-pixel-wide
+     * plane, the same share of any picture. */
+    const float fade = 12.0f * w / 640 > 2 ? 12.0f * w / 640 : 2;
+    rs_fill_edge_distance(msk, w, h, scratch);
     for (size_t i = 0; i < (size_t)w * h; i++)
         if (msk[i] && val[i] >= 0)
-            val[i] += corr[i];
+            val[i] += corr[i] * expf(-(scratch[i] - 1) / fade);
     return 0;
 }
 
