@@ -114,14 +114,48 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
     /* k = (temporal variance per frame) / (spatial variance per pixel); a perfect
      * interpolation leaves everything to it. */
     const double k = se_sp > 0 ? (se_t / sum_s) / (se_sp / sum_e) : 1e9;
-    if ((ret = interpolate(plane, stride, hbd, w, h, msk, sp, dist, state)) < 0)
+    /* The same ratio measured locally, each band pixel's own errors spread over the
+     * mask from the edge: the fill from other frames may be right over the room and
+     * wrong over the dog moving in it. Local figures are noisy and say little deep
+     * inside, so near the edge they count and within a few pixels the frame's
+     * figure takes over. Band pixels with no fill from other frames take the frame's. */
+    float *kl = malloc(sizeof(float) * n * 2);
+    if (!kl) {
+        ret = RS_ENOMEM;
         goto end;
+    }
+    float *ks = kl + n;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            const size_t i = (size_t)y * w + x;
+            state[i] = msk[i];
+            kl[i] = (float)(se_t / sum_s);
+            ks[i] = (float)(se_sp / sum_e);
+            if (!band[i] || msk[i] || val[i] < 0)
+                continue;
+            const double v0 = rs_px(plane, stride, hbd, x, y);
+            kl[i] = (float)((val[i] - v0) * (val[i] - v0) / near[i]);
+            ks[i] = (float)((sp[i] - v0) * (sp[i] - v0) / dist[i]);
+        }
+    if ((ret = rs_fill_complete(kl, ks, w, h, state)) < 0 ||
+        (ret = interpolate(plane, stride, hbd, w, h, msk, sp, dist, state)) < 0) {
+        free(kl);
+        goto end;
+    }
     rs_fill_edge_distance(msk, w, h, dist);
+    const double fade = 4.0 * w / 640 > 1 ? 4.0 * w / 640 : 1;
     for (size_t i = 0; i < n; i++)
         if (msk[i] && val[i] >= 0) {
-            const double a = dist[i] / (dist[i] + k * near[i]);
+            const double local = ks[i] > 0 ? kl[i] / ks[i] : kl[i] > 0 ? 1e9 : k;
+            const double wl = exp(-(dist[i] - 1) / fade);
+            /* A geometric mean, as the ratios spread over orders of magnitude; an exact
+             * fill from other frames (a ratio of 0) stays exact. */
+            const double kk = local > 0 && k > 0 ? exp(wl * log(local) + (1 - wl) * log(k))
+                                                 : wl * local + (1 - wl) * k;
+            const double a = dist[i] / (dist[i] + kk * near[i]);
             val[i] = (float)(a * val[i] + (1 - a) * sp[i]);
         }
+    free(kl);
 end:
     free(sp);
     free(state);
