@@ -59,16 +59,15 @@ void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
 
 /* out: plane's samples outside hole, a smooth interpolation of them inside (rs_fill_complete). */
 static int interpolate(const uint8_t *plane, ptrdiff_t stride, int hbd, int w, int h, const uint8_t *hole,
-                       float *out, float *scratch, uint8_t *state)
+                       float *out, uint8_t *state)
 {
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
             state[i] = hole[i];
             out[i] = hole[i] ? 0 : (float)rs_px(plane, stride, hbd, x, y);
-            scratch[i] = 0;
         }
-    return rs_fill_complete(out, scratch, w, h, state);
+    return rs_fill_complete(out, NULL, w, h, state);
 }
 
 int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *msk,
@@ -94,7 +93,7 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
     }
     if (!known)
         goto end;   /* nothing of the frame to interpolate from */
-    if ((ret = interpolate(plane, stride, hbd, w, h, both, sp, dist, state)) < 0)
+    if ((ret = interpolate(plane, stride, hbd, w, h, both, sp, state)) < 0)
         goto end;
     rs_fill_edge_distance(both, w, h, dist);
     double se_sp = 0, sum_e = 0, se_t = 0, sum_s = 0;
@@ -138,7 +137,7 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
             ks[i] = (float)((sp[i] - v0) * (sp[i] - v0) / dist[i]);
         }
     if ((ret = rs_fill_complete(kl, ks, w, h, state)) < 0 ||
-        (ret = interpolate(plane, stride, hbd, w, h, msk, sp, dist, state)) < 0) {
+        (ret = interpolate(plane, stride, hbd, w, h, msk, sp, state)) < 0) {
         free(kl);
         goto end;
     }
@@ -176,7 +175,7 @@ int rs_fill_blend_synth(uint8_t *plane, ptrdiff_t stride, int depth, int w, int 
     }
     float *dist = sp + n;
     /* The synthesised pixels are not read: only the known ones around them are. */
-    int ret = interpolate(plane, stride, hbd, w, h, filled, sp, dist, state);
+    int ret = interpolate(plane, stride, hbd, w, h, filled, sp, state);
     if (ret >= 0) {
         rs_fill_edge_distance(filled, w, h, dist);
         const int mx = (1 << depth) - 1;

@@ -47,7 +47,8 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
     if (count == n) {
         /* Nothing known: assume a still background. */
         memset(u, 0, sizeof(float) * n);
-        memset(v, 0, sizeof(float) * n);
+        if (v)
+            memset(v, 0, sizeof(float) * n);
         return 0;
     }
     int32_t *order = malloc(sizeof(int32_t) * count);
@@ -90,11 +91,13 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
                     if (st == 1 || st == 2)
                         continue;
                     su += u[(size_t)ny * w + nx];
-                    sv += v[(size_t)ny * w + nx];
+                    if (v)
+                        sv += v[(size_t)ny * w + nx];
                     cnt++;
                 }
             u[order[k]] = cnt ? su / cnt : 0;
-            v[order[k]] = cnt ? sv / cnt : 0;
+            if (v)
+                v[order[k]] = cnt ? sv / cnt : 0;
         }
         for (size_t k = ring; k < end; k++)
             hole[order[k]] = 3;
@@ -118,11 +121,18 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
             const int x = order[k] % w, y = order[k] / w;
             float su = 0, sv = 0;
             int cnt = 0;
-            if (x > 0) { su += u[i - 1]; sv += v[i - 1]; cnt++; }
-            if (x < w - 1) { su += u[i + 1]; sv += v[i + 1]; cnt++; }
-            if (y > 0) { su += u[i - w]; sv += v[i - w]; cnt++; }
-            if (y < h - 1) { su += u[i + w]; sv += v[i + w]; cnt++; }
+            if (x > 0) { su += u[i - 1]; cnt++; }
+            if (x < w - 1) { su += u[i + 1]; cnt++; }
+            if (y > 0) { su += u[i - w]; cnt++; }
+            if (y < h - 1) { su += u[i + w]; cnt++; }
             u[i] = su / cnt;
+            if (!v)
+                continue;
+            /* The same order of additions as for u, so both fields come out as they would alone. */
+            if (x > 0) sv += v[i - 1];
+            if (x < w - 1) sv += v[i + 1];
+            if (y > 0) sv += v[i - w];
+            if (y < h - 1) sv += v[i + w];
             v[i] = sv / cnt;
         }
     free(order);

@@ -61,7 +61,8 @@ void rs_fill_free(RsFillCtx *c);
 
 /*
  * Fill u and v (w x h) where hole is 1 from the values around it: rings of
- * neighbour means from the border inwards, then smoothing. hole is changed.
+ * neighbour means from the border inwards, then smoothing. v may be NULL (one
+ * field; u comes out the same). hole is changed.
  * Returns 0 or RS_ENOMEM (no message).
  */
 int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole);

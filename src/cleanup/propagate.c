@@ -134,7 +134,7 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
                 corr[i] = r < -lim ? -lim : r > lim ? lim : r;
             }
         }
-    if (rs_fill_complete(corr, scratch, w, h, state) < 0)
+    if (rs_fill_complete(corr, NULL, w, h, state) < 0)
         return rs_error(RS_ENOMEM, "clean: out of memory for the seam of frame %d", t);
     /* What the edge says holds near it; deep inside a large mask it says little (a local
      * misalignment, the object's shadow), so it fades over 12 pixels of a 640-pixel-wide
