@@ -127,7 +127,6 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
-            state[i] = msk[i];
             kl[i] = (float)(se_t / sum_s);
             ks[i] = (float)(se_sp / sum_e);
             if (!band[i] || msk[i] || val[i] < 0)
@@ -136,13 +135,16 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
             kl[i] = (float)((val[i] - v0) * (val[i] - v0) / near[i]);
             ks[i] = (float)((sp[i] - v0) * (sp[i] - v0) / dist[i]);
         }
+    /* Beyond five fades the local figures weigh under 1 %: they are spread no deeper. */
+    const double fade = 4.0 * w / 640 > 1 ? 4.0 * w / 640 : 1;
+    rs_fill_edge_distance(msk, w, h, dist);
+    for (size_t i = 0; i < n; i++)
+        state[i] = msk[i] && dist[i] <= 1 + 5 * fade;
     if ((ret = rs_fill_complete(kl, ks, w, h, state)) < 0 ||
         (ret = interpolate(plane, stride, hbd, w, h, msk, sp, state)) < 0) {
         free(kl);
         goto end;
     }
-    rs_fill_edge_distance(msk, w, h, dist);
-    const double fade = 4.0 * w / 640 > 1 ? 4.0 * w / 640 : 1;
     for (size_t i = 0; i < n; i++)
         if (msk[i] && val[i] >= 0) {
             const double local = ks[i] > 0 ? kl[i] / ks[i] : kl[i] > 0 ? 1e9 : k;
