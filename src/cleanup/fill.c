@@ -114,27 +114,38 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
         }
         ring = end;
     }
-    /* Smoothing evens out the rings' streaks; known pixels stay as they are. */
+    /* Smoothing evens out the rings' streaks; known pixels stay as they are. Which of the
+     * four neighbours lie inside the picture is worked out once, not on every pass. */
+    uint8_t *inside = malloc(len);
+    if (!inside) {
+        free(order);
+        return RS_ENOMEM;
+    }
+    for (size_t k = 0; k < len; k++) {
+        const int x = order[k] % w, y = order[k] / w;
+        inside[k] = (uint8_t)((x > 0) | (x < w - 1) << 1 | (y > 0) << 2 | (y < h - 1) << 3);
+    }
     for (int it = 0; it < 16; it++)
         for (size_t k = 0; k < len; k++) {
             const size_t i = (size_t)order[k];
-            const int x = order[k] % w, y = order[k] / w;
+            const unsigned in = inside[k];
             float su = 0, sv = 0;
             int cnt = 0;
-            if (x > 0) { su += u[i - 1]; cnt++; }
-            if (x < w - 1) { su += u[i + 1]; cnt++; }
-            if (y > 0) { su += u[i - w]; cnt++; }
-            if (y < h - 1) { su += u[i + w]; cnt++; }
+            if (in & 1) { su += u[i - 1]; cnt++; }
+            if (in & 2) { su += u[i + 1]; cnt++; }
+            if (in & 4) { su += u[i - w]; cnt++; }
+            if (in & 8) { su += u[i + w]; cnt++; }
             u[i] = su / cnt;
             if (!v)
                 continue;
             /* The same order of additions as for u, so both fields come out as they would alone. */
-            if (x > 0) sv += v[i - 1];
-            if (x < w - 1) sv += v[i + 1];
-            if (y > 0) sv += v[i - w];
-            if (y < h - 1) sv += v[i + w];
+            if (in & 1) sv += v[i - 1];
+            if (in & 2) sv += v[i + 1];
+            if (in & 4) sv += v[i - w];
+            if (in & 8) sv += v[i + w];
             v[i] = sv / cnt;
         }
+    free(inside);
     free(order);
     return 0;
 }
