@@ -7,7 +7,6 @@
  * synthesised patch stays put over time, and are synthesised only where
  * nothing can be carried (see synth.c).
  */
-#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -48,7 +47,8 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
     if (count == n) {
         /* Nothing known: assume a still background. */
         memset(u, 0, sizeof(float) * n);
-        memset(v, 0, sizeof(float) * n);
+        if (v)
+            memset(v, 0, sizeof(float) * n);
         return 0;
     }
     int32_t *order = malloc(sizeof(int32_t) * count);
@@ -91,11 +91,13 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
                     if (st == 1 || st == 2)
                         continue;
                     su += u[(size_t)ny * w + nx];
-                    sv += v[(size_t)ny * w + nx];
+                    if (v)
+                        sv += v[(size_t)ny * w + nx];
                     cnt++;
                 }
             u[order[k]] = cnt ? su / cnt : 0;
-            v[order[k]] = cnt ? sv / cnt : 0;
+            if (v)
+                v[order[k]] = cnt ? sv / cnt : 0;
         }
         for (size_t k = ring; k < end; k++)
             hole[order[k]] = 3;
@@ -112,26 +114,44 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
         }
         ring = end;
     }
-    /* Smoothing evens out the rings' streaks; known pixels stay as they are. */
+    /* Smoothing evens out the rings' streaks; known pixels stay as they are. Which of the
+     * four neighbours lie inside the picture is worked out once, not on every pass. */
+    uint8_t *inside = malloc(len);
+    if (!inside) {
+        free(order);
+        return RS_ENOMEM;
+    }
+    for (size_t k = 0; k < len; k++) {
+        const int x = order[k] % w, y = order[k] / w;
+        inside[k] = (uint8_t)((x > 0) | (x < w - 1) << 1 | (y > 0) << 2 | (y < h - 1) << 3);
+    }
     for (int it = 0; it < 16; it++)
         for (size_t k = 0; k < len; k++) {
             const size_t i = (size_t)order[k];
-            const int x = order[k] % w, y = order[k] / w;
+            const unsigned in = inside[k];
             float su = 0, sv = 0;
             int cnt = 0;
-            if (x > 0) { su += u[i - 1]; sv += v[i - 1]; cnt++; }
-            if (x < w - 1) { su += u[i + 1]; sv += v[i + 1]; cnt++; }
-            if (y > 0) { su += u[i - w]; sv += v[i - w]; cnt++; }
-            if (y < h - 1) { su += u[i + w]; sv += v[i + w]; cnt++; }
+            if (in & 1) { su += u[i - 1]; cnt++; }
+            if (in & 2) { su += u[i + 1]; cnt++; }
+            if (in & 4) { su += u[i - w]; cnt++; }
+            if (in & 8) { su += u[i + w]; cnt++; }
             u[i] = su / cnt;
+            if (!v)
+                continue;
+            /* The same order of additions as for u, so both fields come out as they would alone. */
+            if (in & 1) sv += v[i - 1];
+            if (in & 2) sv += v[i + 1];
+            if (in & 4) sv += v[i - w];
+            if (in & 8) sv += v[i + w];
             v[i] = sv / cnt;
         }
+    free(inside);
     free(order);
     return 0;
 }
 
 /* Grow the set pixels of m (w x h) by r in each direction: a row pass then a column pass. */
-static int dilate(uint8_t *m, int w, int h, int r)
+int rs_fill_dilate(uint8_t *m, int w, int h, int r)
 {
     uint8_t *row = malloc(w > h ? w : h);
     if (!row)
@@ -213,9 +233,9 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
             if (((c->bad[t][(size_t)y * w + x] | c->bad[o][(size_t)y * w + x]) & RS_FILL_BAD) &&
                 (x >> c->level) < c->fw && (y >> c->level) < c->fh)
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
-    if ((ret = dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
+    if ((ret = rs_fill_dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
         return ret;
-    return rs_fill_complete(*slot, *slot + fn, c->fw, c->fh, hole);
+    return rs_fill_complete_motion(*slot, *slot + fn, c->fw, c->fh, hole);
 }
 
 /* Fields are independent: each worker takes the next one until none is left or one failed. */
@@ -300,7 +320,7 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
                     bad[(size_t)y * w + x] = RS_FILL_MASK;
                     bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = RS_FILL_MASK;
                 }
-        if (dilate(grown, w, h, s->grow) < 0) {
+        if (rs_fill_dilate(grown, w, h, s->grow) < 0) {
             free(grown);
             return RS_ENOMEM;
         }

@@ -61,9 +61,43 @@ void rs_fill_free(RsFillCtx *c);
 
 /*
  * Fill u and v (w x h) where hole is 1 from the values around it: rings of
- * neighbour means from the border inwards, then smoothing. hole is changed.
+ * neighbour means from the border inwards, then smoothing. v may be NULL (one
+ * field; u comes out the same). hole is changed.
  * Returns 0 or RS_ENOMEM (no message).
  */
 int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole);
+
+/*
+ * Complete a flow field (u, v: w x h) inside hole (1 = unknown; left as it
+ * was) for a camera that may move: an affine motion fitted robustly around
+ * the hole, plus the border's departures from it, which fade with depth in
+ * thick holes (see complete.c). Falls back to rs_fill_complete() when too
+ * little is known around the hole. Returns 0 or RS_ENOMEM (no message).
+ */
+int rs_fill_complete_motion(float *u, float *v, int w, int h, uint8_t *hole);
+
+/*
+ * Mix the fill from other frames with a smooth interpolation of the frame's
+ * own pixels (see blend.c). On msk, val[] is the fill from other frames (-1
+ * where none; those stay -1) and near[] how many frames away it was found;
+ * on band (known pixels near the mask) the same search's values, used to
+ * weigh one against the other. Returns 0 or RS_ENOMEM (no message).
+ */
+int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *msk,
+                          const uint8_t *band, float *val, const float *near);
+
+/*
+ * Blend the synthesised pixels (filled[] set) of a plane with a smooth
+ * interpolation of the known pixels around them, the interpolation weighing
+ * most at the edge and half at `reach` pixels in. Returns 0 or RS_ENOMEM.
+ */
+int rs_fill_blend_synth(uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *filled,
+                        float reach);
+
+/* Chamfer (3-4) distance of each hole pixel (w x h) to the nearest known one, in pixels (1 on the edge). */
+void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist);
+
+/* Grow the set pixels of m (w x h, 0 or 1) by r in each direction. Returns 0 or RS_ENOMEM. */
+int rs_fill_dilate(uint8_t *m, int w, int h, int r);
 
 #endif

@@ -78,14 +78,18 @@ static float search(const RsFillCtx *c, int t, int p, int x, int y, int dir, int
     return -1;
 }
 
-/* The background at (x, y) seen in the nearest frames each way, blended by distance; -1 if none. */
-static float from_time(const RsFillCtx *c, int t, int p, int x, int y)
+/*
+ * The background at (x, y) seen in the nearest frames each way, blended by
+ * distance; -1 if none. *near: how many frames away the nearer sighting is.
+ */
+static float from_time(const RsFillCtx *c, int t, int p, int x, int y, float *near)
 {
     int df = 0, db = 0;
     float vf = search(c, t, p, x, y, +1, c->s.max_distance, &df);
     /* A sighting much farther back than the one ahead would weigh little in the blend. */
     int back = vf >= 0 && 4 * df + 4 < c->s.max_distance ? 4 * df + 4 : c->s.max_distance;
     float vb = search(c, t, p, x, y, -1, back, &db);
+    *near = (float)(vf >= 0 && vb >= 0 ? (df < db ? df : db) : vf >= 0 ? df : db);
     if (vf >= 0 && vb >= 0)
         return (vf * db + vb * df) / (float)(df + db);
     return vf >= 0 ? vf : vb;
@@ -96,7 +100,8 @@ static float from_time(const RsFillCtx *c, int t, int p, int x, int y)
  * own value minus the propagated background (clamped to 32 levels at 8 bits,
  * the same share of the range at any depth, so one misaligned edge cannot
  * dominate) is known; it is spread inwards over the mask and added to the
- * pixels filled from other frames.
+ * pixels filled from other frames. The ring's propagated values are in val[]
+ * already (the search covers a band around the mask).
  */
 static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val, float *corr,
                          float *scratch, uint8_t *state)
@@ -123,25 +128,30 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
                 }
             if (!ring)
                 continue;
-            float e = from_time(c, t, p, x, y);
+            const float e = val[i];
             if (e >= 0) {
                 float r = rs_px(d, s, c->hbd, x, y) - e;
                 corr[i] = r < -lim ? -lim : r > lim ? lim : r;
             }
         }
-    if (rs_fill_complete(corr, scratch, w, h, state) < 0)
+    if (rs_fill_complete(corr, NULL, w, h, state) < 0)
         return rs_error(RS_ENOMEM, "clean: out of memory for the seam of frame %d", t);
+    /* What the edge says holds near it; deep inside a large mask it says little (a local
+     * misalignment, the object's shadow), so it fades over 12 pixels of a 640-pixel-wide
+     * plane, the same share of any picture. */
+    const float fade = 12.0f * w / 640 > 2 ? 12.0f * w / 640 : 2;
+    rs_fill_edge_distance(msk, w, h, scratch);
     for (size_t i = 0; i < (size_t)w * h; i++)
         if (msk[i] && val[i] >= 0)
-            val[i] += corr[i];
+            val[i] += corr[i] * expf(-(scratch[i] - 1) / fade);
     return 0;
 }
 
 typedef struct Rows {
     const RsFillCtx *c;
     int t, p;
-    const uint8_t *msk;
-    float *val;
+    const uint8_t *want;
+    float *val, *near;
     atomic_int next;    /* next row to search */
 } Rows;
 
@@ -153,15 +163,18 @@ static void *search_rows(void *opaque)
     for (int y; (y = atomic_fetch_add(&r->next, 1)) < h;)
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
-            r->val[i] = r->msk[i] ? from_time(r->c, r->t, r->p, x, y) : -1;
+            r->val[i] = r->want[i] ? from_time(r->c, r->t, r->p, x, y, &r->near[i]) : -1;
         }
     return NULL;
 }
 
-/* val[] of plane p: the background seen in other frames, -1 where none (or not masked). */
-static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val)
+/*
+ * val[] of plane p: the background seen in other frames where want[] is set,
+ * -1 where none (or not wanted); near[]: how many frames away.
+ */
+static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *want, float *val, float *near)
 {
-    Rows r = { .c = c, .t = t, .p = p, .msk = msk, .val = val };
+    Rows r = { .c = c, .t = t, .p = p, .want = want, .val = val, .near = near };
     atomic_init(&r.next, 0);
     int nt = c->s.threads > 0 ? c->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     nt = nt < 1 ? 1 : nt > 16 ? 16 : nt;
@@ -179,15 +192,15 @@ static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *msk, f
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
     const size_t ln = (size_t)c->w * c->h;
-    uint8_t *hole = calloc(ln, 3);
-    float *val = malloc(sizeof(float) * ln * 3);
+    uint8_t *hole = calloc(ln, 5);
+    float *val = malloc(sizeof(float) * ln * 4);
     if (!hole || !val) {
         free(hole);
         free(val);
         return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
     }
-    uint8_t *ok = hole + ln, *msk = ok + ln;
-    float *corr = val + ln, *scratch = corr + ln;
+    uint8_t *ok = hole + ln, *msk = ok + ln, *band = msk + ln, *want = band + ln;
+    float *corr = val + ln, *scratch = corr + ln, *near = scratch + ln;
     int ret = 0;
     for (int p = 0; p < 3 && ret >= 0; p++) {
         const int w = c->pw[p], h = c->ph[p];
@@ -198,11 +211,26 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         const ptrdiff_t s = c->frames[t].stride[p];
         int nsynth = 0, ntime = 0;
         memset(hole, 0, (size_t)w * h);
-        search_plane(c, t, p, msk, val);
+        /* The band: pixels within 3 of the mask, where the seam correction and the
+         * spatial blend compare the fill from other frames with the frame itself. */
+        memcpy(band, msk, (size_t)w * h);
+        if (rs_fill_dilate(band, w, h, 3) < 0) {
+            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
+            break;
+        }
+        for (size_t i = 0; i < (size_t)w * h; i++) {
+            band[i] = band[i] && !msk[i];
+            want[i] = band[i] | msk[i];
+        }
+        search_plane(c, t, p, want, val, near);
         for (size_t i = 0; i < (size_t)w * h; i++)
-            ntime += val[i] >= 0;
+            ntime += msk[i] && val[i] >= 0;
         if (c->s.seam && ntime && (ret = correct_seam(c, t, p, msk, val, corr, scratch, hole)) < 0)
             break;
+        if (ntime && rs_fill_blend_spatial(d, s, c->depth, w, h, msk, band, val, near) < 0) {
+            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
+            break;
+        }
         memset(hole, 0, (size_t)w * h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
@@ -236,8 +264,14 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         for (size_t i = 0; i < (size_t)w * h; i++)
             ok[i] = !(bad[i] & RS_FILL_BAD);
         int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
-        ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps < 3 ? 3 : ps,
-                            c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+        ps = ps < 3 ? 3 : ps;
+        memcpy(band, hole, (size_t)w * h);
+        ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+        /* Synthesised texture is right in kind but rarely in place: near the edge the smooth
+         * interpolation of the surroundings weighs more, within about three patches. Skipped
+         * when the plane had nothing known to synthesise from. */
+        if (!ret && rs_fill_blend_synth(d, s, c->depth, w, h, band, (float)(3 * ps)) < 0)
+            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
         if (ret >= 0 && !p && stats) {
             stats->synthesised += nsynth - ret;
             stats->unfilled += ret;

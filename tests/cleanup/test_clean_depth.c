@@ -101,7 +101,9 @@ static long outside_changed(const Shot *b, const Shot *orig)
 /*
  * Background seen in other frames (and carried where it is not): the deep
  * fill is the 8-bit fill scaled up, within the 8-bit fill's rounding (which
- * the 8-bit fill also carries from frame to frame).
+ * the 8-bit fill also carries from frame to frame). The weights of the
+ * spatial blend are measured on the samples at their own depth, so a few
+ * samples may move a little further (at most 3 levels).
  */
 static void check_depth(int depth)
 {
@@ -143,7 +145,7 @@ static void check_depth(int depth)
     RS_CHECK_EQ_INT(outside, 0);
     RS_CHECK(inside > 1000);
     RS_CHECK(far * 50 < inside);
-    RS_CHECK(worst <= 2 << sh);
+    RS_CHECK(worst <= 3 << sh);
     RS_CHECK(fine * 4 > inside);
 }
 
