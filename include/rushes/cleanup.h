@@ -109,6 +109,11 @@ typedef struct RsCleanStats {
     int64_t tracked;        /* shapes of the mask tracked through the shot */
     int64_t scratches;      /* vertical line scratches found */
     int64_t scratch_pixels; /* luma pixels of their masks, all frames */
+    /* rs_clean_file() only: the windows a long shot was cleaned in (0: the
+     * whole shot at once), the frames a window holds, the frames it reads
+     * past the last frame it writes, the frames two windows share, and the
+     * most frames held in memory at once (doc/cleanup.md "Long shots"). */
+    int64_t windows, window, context, overlap, held;
 } RsCleanStats;
 
 /*
