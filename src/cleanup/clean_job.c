@@ -469,6 +469,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     if (ret == 1) {
         int frames = 0;
         ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
+        if (ret >= 0 && mask)
+            ret = rs_clean_track_long(&c, mask, job, stats);
         if (ret >= 0)
             ret = rs_clean_windows(&c, d, next, mask, job, codec, &src, stats, &frames);
         rs_decoder_close(&d);

@@ -40,6 +40,14 @@ int rs_clip_open_encoder(RsEncoder **e, const RsClip *c, const RsCleanJob *job, 
                          const RsCleanSource *src);
 
 /*
+ * Track the shapes of mask marked "track" through a shot longer than the
+ * window c holds (decoding it again for its 8-bit luma). st->tracked
+ * receives their number. RS_ERANGE when the luma does not fit in
+ * max_memory beside the window.
+ */
+int rs_clean_track_long(const RsClip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st);
+
+/*
  * Clean a shot longer than a window (clean_window.c, doc/cleanup.md
  * "Long shots"). On entry c holds the first window's frames, decoded by d,
  * and next is the frame the decoder gave after them (the first frame of

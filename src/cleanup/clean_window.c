@@ -22,9 +22,15 @@
  *
  * Dust is decided for a frame from it and its two neighbours only, so each
  * window detects it on the frames not decided yet, plus one before.
+ *
+ * Tracked shapes follow the motion through the whole shot before any mask
+ * is drawn, so their tracker gets the 8-bit luma of every frame from a
+ * second decode: w x h bytes a frame (2 MB at 1080p, 6 GB for two minutes),
+ * counted against max_memory beside the window.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cleanup/clean_job.h"
 #include "cleanup/fill.h"
@@ -141,6 +147,90 @@ static int fill_window(Win *w, int last)
     w->left = w->ctx;
     w->dust_from -= drop;
     return 0;
+}
+
+/* Whether the JSON mask has shapes to track: a throwaway copy tracks them over frame 0 alone. */
+static int has_tracked(const RsClip *c, const RsCleanJob *job, int *count)
+{
+    const size_t len = strlen(job->mask);
+    *count = 0;
+    if (len < 5 || strcasecmp(job->mask + len - 5, ".json"))
+        return 0;
+    RsMask *probe;
+    int ret = rs_mask_open(&probe, job->mask, c->w, c->h);
+    uint8_t *buf = ret >= 0 ? malloc((size_t)c->w * c->h) : NULL;
+    ptrdiff_t stride;
+    if (ret >= 0 && !buf)
+        ret = rs_error(RS_ENOMEM, "%s: out of memory", job->input);
+    if (ret >= 0) {
+        const uint8_t *l = rs_clean_guide(&c->f[0], c->w, c->h, buf, &stride);
+        RsTrackSettings s = job->track;
+        s.margin = 0;
+        ret = rs_mask_track(probe, &l, stride, 1, &s, count);
+    }
+    free(buf);
+    rs_mask_close(&probe);
+    return ret;
+}
+
+int rs_clean_track_long(const RsClip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st)
+{
+    int count, ret = has_tracked(c, job, &count);
+    if (ret < 0 || !count)
+        return ret;
+    const size_t ln = (size_t)c->w * c->h;
+    const int64_t room = c->max_memory - c->n * c->frame_bytes, fit = room > 0 ? room / (int64_t)ln : 0;
+    RsDecoderSettings ds;
+    rs_decoder_default_settings(&ds);
+    ds.threads = job->threads;
+    RsDecoder *d;
+    const RsMediaInfo *info;
+    if ((ret = rs_decoder_open(&d, job->input, &ds, &info)) < 0)
+        return ret;
+    uint8_t **luma = NULL;
+    int n = 0, cap = 0;
+    RsMediaEvent ev;
+    while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0) {
+        if (ev.type != RS_EVENT_VIDEO)
+            continue;
+        if (n >= fit) {
+            ret = rs_error(RS_ERANGE, "%s: tracking reads the 8-bit luma of the whole shot (%.1f MB a frame); "
+                           "more than %lld frames do not fit beside a window of %d frames in max memory "
+                           "%lld MB (lower max frames or raise max memory)", job->input, ln / 1e6,
+                           (long long)fit, c->n, (long long)(c->max_memory / 1000000));
+            break;
+        }
+        if (n == cap) {
+            uint8_t **nl = realloc(luma, sizeof(*nl) * (cap = cap ? 2 * cap : 256));
+            if (!nl) {
+                ret = RS_ENOMEM;
+                break;
+            }
+            luma = nl;
+        }
+        if (!(luma[n] = malloc(ln))) {
+            ret = RS_ENOMEM;
+            break;
+        }
+        const RsVideoFrame *v = ev.video;
+        const RsCleanFrame f = { { (uint8_t *)v->plane[0].data }, { v->plane[0].stride }, NULL, 0, v->bit_depth };
+        ptrdiff_t stride;
+        const uint8_t *l = rs_clean_guide(&f, c->w, c->h, luma[n], &stride);
+        for (int y = 0; l != luma[n] && y < c->h; y++)
+            memcpy(luma[n] + (size_t)y * c->w, l + y * stride, c->w);
+        n++;
+    }
+    rs_decoder_close(&d);
+    int tracked = 0;
+    if (ret == RS_ENOMEM)
+        ret = rs_error(RS_ENOMEM, "%s: out of memory for the luma of frame %d", job->input, n);
+    if (ret >= 0)
+        ret = rs_mask_track(mask, (const uint8_t *const *)luma, c->w, n, &job->track, &tracked);
+    st->tracked = tracked;
+    for (int t = 0; t < n; t++)
+        free(luma[t]);
+    free(luma);
+    return ret;
 }
 
 int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *mask, const RsCleanJob *job,

@@ -234,6 +234,42 @@ static void test_close(void)
     free(m);
 }
 
+/* A tracked shape is tracked through the whole shot, windows or not: the same masks, the same fill. */
+static void test_tracked(void)
+{
+    char tmask[300];
+    snprintf(tmask, sizeof(tmask), "%s.track.json", mask);
+    FILE *f = fopen(tmask, "w");
+    fprintf(f, "{ \"shapes\": [ { \"type\": \"rect\", \"track\": true, \"keys\": ["
+            " { \"frame\": 0, \"rect\": [%d, 20, 18, 20] } ] } ] }", box_x(0));
+    fclose(f);
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = src;
+    job.mask = tmask;
+    job.output = out_a;
+    job.fill.max_distance = 2;
+    job.fill.threads = 2;
+    RsCleanStats sa, sb;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, &sa), 0);
+    job.output = out_b;
+    job.max_frames = 12;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, &sb), 0);
+    RS_CHECK(sa.tracked == 1 && sb.tracked == 1 && sb.windows > 1);
+    RS_CHECK(sa.masked == sb.masked && sa.masked > 0);
+    uint8_t *a = decode_all(out_a), *b = decode_all(out_b);
+    RS_CHECK(!memcmp(a, b, (size_t)N * FS));
+    /* 1.1 MB holds a window of 8 frames (123 kB each at 96x64, flows included) and the luma of
+     * 19 frames (6 kB each) beside it, not of 40. */
+    job.max_memory = 1100000;
+    job.max_frames = 900;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ERANGE);
+    RS_CHECK_CONTAINS(rs_error_message(), "tracking reads the 8-bit luma");
+    free(a);
+    free(b);
+    unlink(tmask);
+}
+
 /* Passes that read the whole shot at once keep refusing a shot longer than max_frames. */
 static void test_refused(void)
 {
@@ -263,6 +299,7 @@ int main(void)
     RS_RUN(test_exact_fill);
     RS_RUN(test_exact_dust);
     RS_RUN(test_close);
+    RS_RUN(test_tracked);
     RS_RUN(test_refused);
     char m[320];
     const char *files[] = { src, mask, out_a, out_b };
