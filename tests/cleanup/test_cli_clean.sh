@@ -44,6 +44,8 @@ check "never more than 10 frames held" contains "$TMP/out" '"frames_held": 10'
 check "the windows give the whole shot's pictures" cmp <(ffmpeg -v error -i "$TMP/whole.mkv" -f framemd5 -) \
   <(ffmpeg -v error -i "$TMP/win.mkv" -f framemd5 -)
 check "the manifest counts every frame" contains "$TMP/win.mkv.manifest.json" '"frames": 30'
+check "the manifest records the windows" contains "$TMP/win.mkv.manifest.json" '"window_frames": 10'
+check "a whole shot's manifest has no windows" bash -c "! grep -q window_frames '$TMP/whole.mkv.manifest.json'"
 expect_exit 0 "windows with the default max distance" "$RUSHES" clean "$TMP/long.mkv" --mask "$TMP/long.json" \
   --max-frames 10 --out "$TMP/win2.mkv"
 check "the human summary says so" contains "$TMP/out" 'cleaned in 5 windows of 10 frames'
