@@ -172,8 +172,9 @@ typedef struct RsCleanJob {
     /* Frames held in memory at once (default 900). A longer shot is cleaned
      * in overlapping windows of this many frames (doc/cleanup.md "Long
      * shots"): with fill.max_distance at most a quarter of the window the
-     * result is the whole shot's exactly, with more it may differ near the
-     * windows' borders. The deflicker and scratch passes, mask_out, review
+     * result is the whole shot's exactly; a larger one is held to a quarter
+     * of the window (the result is then the whole shot's with that
+     * max_distance). The deflicker and scratch passes, mask_out, review
      * and track_only read the whole shot at once: with them a longer shot is
      * refused (RS_ERANGE), as is any shot when the window would be under 8
      * frames. Tracked shapes read the 8-bit luma of the whole shot (w x h

@@ -17,8 +17,9 @@
  *  - the synthesis seed of a frame depends on its number in the fill, so
  *    each window's seed is moved by its first frame's number.
  * A window smaller than 4 * max_distance + 1 frames caps ctx at a quarter
- * of it: the fill then looks fewer frames away near the window's edges and
- * may differ from the whole shot's (doc/cleanup.md "Long shots").
+ * of it, and max_distance with it: every frame looks as far as any other,
+ * so nothing changes at a border, and the result is the whole shot's with
+ * that max_distance (doc/cleanup.md "Long shots").
  *
  * Dust is decided for a frame from it and its two neighbours only, so each
  * window detects it on the frames not decided yet, plus one before.
@@ -103,6 +104,10 @@ static int fill_window(Win *w, int last)
         return ret;
     RsCleanSettings s = w->job->fill;
     s.seed += (uint32_t)(3 * w->base);
+    /* Every frame looks as far as the context reaches, not farther: a frame in the middle of a
+     * window could see farther than one at its border, and the fill would jump there. */
+    if (s.max_distance > w->ctx)
+        s.max_distance = w->ctx;
     RsFillCtx fc;
     ret = rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s);
     if (ret == RS_ENOMEM)

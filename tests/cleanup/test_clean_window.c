@@ -1,11 +1,12 @@
 /*
  * A shot longer than a window: a 40-frame generated FFV1 shot (a textured
  * background panning under a dark box the mask follows) cleaned in windows
- * of 12 frames. Pixels outside the mask stay bit-identical to the source;
+ * of 12 and 20 frames. Pixels outside the mask stay bit-identical to the source;
  * with max_distance within the context the fill is the whole shot's bit for
- * bit (with and without the dust pass); with the default max_distance the
- * fill stays close to the whole shot's and shows no jump at the windows'
- * borders; no more than a window of frames is ever held.
+ * bit (with and without the dust pass, and with a tracked shape); with the
+ * default max_distance it is the whole shot's with max_distance capped to
+ * the context, close to the whole shot's with the default and without a
+ * jump at the windows' borders; no more than a window of frames is held.
  */
 #include <math.h>
 #include <stdio.h>
@@ -166,13 +167,16 @@ static void test_exact_dust(void)
     test_exact(24, 12, 5);
 }
 
-/* Default max_distance, larger than the context: close to the whole shot, no jump at the borders. */
+/*
+ * Default max_distance (60), larger than the context (4 in windows of 20): the fill is the whole
+ * shot's with max_distance 4, exactly; close to the whole shot's with 60; no jump at the borders.
+ */
 static void test_close(void)
 {
     RsCleanStats sa, sb;
     RS_CHECK_EQ_INT(clean(out_a, 900, 0, 0, &sa), 0);
-    RS_CHECK_EQ_INT(clean(out_b, 12, 0, 0, &sb), 0);
-    RS_CHECK(sb.windows > 1 && sb.held <= 12);
+    RS_CHECK_EQ_INT(clean(out_b, 20, 0, 0, &sb), 0);
+    RS_CHECK(sb.windows == 3 && sb.held <= 20 && sb.context == 4);
     RS_CHECK(sa.masked == sb.masked && sb.masked > 0);
     uint8_t *s = decode_all(src), *a = decode_all(out_a), *b = decode_all(out_b), *m = masks();
     long outside = 0, inside = 0;
@@ -220,14 +224,20 @@ static void test_close(void)
            "largest frame-to-frame change of the mean error: %.2f at borders, %.2f elsewhere\n",
            outside, dab, inside, jump_border, jump_else);
     RS_CHECK(outside == 0);
-    /* The windows look at most 2 frames past their written frames where the whole shot looks 60:
-     * a pixel seen only farther away is carried from the previous frame's fill instead, and one
-     * seen both near and far is blended from fewer sightings. The box uncovers its background
-     * within about 4 frames, so that is rare: the fill stays within a level of the whole shot's
-     * on average (0.07 measured) and is no farther from the true background (0.48 against 0.49). */
+    /* Every frame looks 4 frames each way where the whole shot looks 60: a pixel seen only
+     * farther away is carried from the previous frame's fill instead, and one seen both near and
+     * far is blended from fewer sightings. The box uncovers its background within about 4
+     * frames, so that is not rare but not common either: measured 0.31 levels from the whole
+     * shot's fill on average, 0.72 levels from the true background against 0.49. Every frame
+     * looks as far, so a border is like any other frame (0.43 against up to 3.9 elsewhere). */
     RS_CHECK(dab < 1.0);
-    RS_CHECK(aeb < aea + 0.25 * inside);
+    RS_CHECK(aeb < aea + 0.5 * inside);
     RS_CHECK(jump_border <= jump_else + 0.5);
+    RsCleanStats sc;
+    RS_CHECK_EQ_INT(clean(out_a, 900, 4, 0, &sc), 0);
+    uint8_t *c = decode_all(out_a);
+    RS_CHECK(!memcmp(b, c, (size_t)N * FS));
+    free(c);
     free(s);
     free(a);
     free(b);
