@@ -215,6 +215,7 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp
     while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO) {
             if (c->windowed && c->n && c->n == window_frames(c, job)) {
+                snprintf(src->range, sizeof(src->range), "%s", c->full_range ? "pc" : "tv");
                 *dp = d;
                 *next = ev.video;
                 return 1;

@@ -51,6 +51,12 @@ expect_exit 0 "windows with the default max distance" "$RUSHES" clean "$TMP/long
 check "the human summary says so" contains "$TMP/out" 'cleaned in 5 windows of 10 frames'
 check "30 frames written" test "$(ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 \
   "$TMP/win2.mkv")" = 30
+ffmpeg -v error -f lavfi -i "testsrc2=size=128x72:rate=25" -frames:v 30 -pix_fmt yuv420p -color_range pc \
+  -c:v ffv1 "$TMP/long_pc.mkv"
+expect_exit 0 "a full-range shot in windows" "$RUSHES" -q clean "$TMP/long_pc.mkv" --mask "$TMP/long.json" \
+  --max-frames 10 --out "$TMP/win_pc.mkv"
+check "keeps its range" contains <(ffprobe -v error -show_entries stream=color_range -of csv=p=0 \
+  "$TMP/win_pc.mkv") "^pc"
 expect_exit 3 "deflicker still needs the whole shot" "$RUSHES" clean "$TMP/long.mkv" --deflicker \
   --max-frames 10 --out "$TMP/x.mkv"
 check "and says so" contains "$TMP/err" 'need the whole shot'
