@@ -83,10 +83,11 @@ static const RsOption clean_options[] = {
       RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_motion), .def.d = 4, .min = 0, .max = 1000 },
     { "scratch-min-crossings", "on a still camera: things a line must stay on top of to be a scratch (0: off)",
       RS_OPT_INT, offsetof(CleanOpts, scratch_min_crossings), .def.i = 12, .min = 0, .max = 1000000 },
-    { "scratch-min-weave", "on a weaving scan: mean pixels a frame the picture jitters under a line for it to "
-      "be a scratch (0: off)", RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_weave), .def.d = 0.1, .min = 0,
-      .max = 16 },
-    { "max-frames", "longest shot held in memory", RS_OPT_INT, offsetof(CleanOpts, max_frames),
+    { "scratch-min-weave", "on a weaving scan: rms pixels the whole picture jitters across, for a line that "
+      "does not follow it to be a scratch (0: off)", RS_OPT_DOUBLE, offsetof(CleanOpts, scratch_min_weave),
+      .def.d = 0.1, .min = 0, .max = 16 },
+    { "max-frames", "frames held in memory at once; a longer shot is cleaned in overlapping windows",
+      RS_OPT_INT, offsetof(CleanOpts, max_frames),
       .def.i = 900, .min = 1, .max = 1000000 },
     { "max-memory", "MB the shot may take in memory (0 = three quarters of the machine's)", RS_OPT_INT,
       offsetof(CleanOpts, max_memory), .min = 0, .max = INT64_MAX / 1000000 },
@@ -196,6 +197,8 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "tracked_shapes", st.tracked);
         rs_json_int(&j, "scratches", st.scratches);
         rs_json_int(&j, "scratch_pixels", st.scratch_pixels);
+        rs_json_int(&j, "windows", st.windows);
+        rs_json_int(&j, "frames_held", st.held);
         if (job.deflicker)
             rs_json_double(&j, "deflicker_mean_change", st.deflicker.mean_change);
         rs_json_double(&j, "seconds", secs);
@@ -225,6 +228,9 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
                    st.deflicker.mean_change, st.deflicker.max_level_change, (long long)st.deflicker.limited);
         if (st.tracked)
             printf("%lld shapes tracked through the shot\n", (long long)st.tracked);
+        if (st.windows)
+            printf("cleaned in %lld windows of %lld frames, %lld read ahead of the frames written\n",
+                   (long long)st.windows, (long long)st.window, (long long)st.context);
         if (job.scratches)
             printf("scratches: %lld found, %lld pixels repaired\n", (long long)st.scratches,
                    (long long)st.scratch_pixels);

@@ -109,6 +109,11 @@ typedef struct RsCleanStats {
     int64_t tracked;        /* shapes of the mask tracked through the shot */
     int64_t scratches;      /* vertical line scratches found */
     int64_t scratch_pixels; /* luma pixels of their masks, all frames */
+    /* rs_clean_file() only: the windows a long shot was cleaned in (0: the
+     * whole shot at once), the frames a window holds, the frames it reads
+     * past the last frame it writes, the frames two windows share, and the
+     * most frames held in memory at once (doc/cleanup.md "Long shots"). */
+    int64_t windows, window, context, overlap, held;
 } RsCleanStats;
 
 /*
@@ -164,7 +169,16 @@ typedef struct RsCleanJob {
     const char *codec;
     int prores_profile;
     int threads;            /* decoder and encoder threads, 0 = automatic */
-    /* Frames held in memory at once; a longer shot is refused (default 900). */
+    /* Frames held in memory at once (default 900). A longer shot is cleaned
+     * in overlapping windows of this many frames (doc/cleanup.md "Long
+     * shots"): with fill.max_distance at most a quarter of the window the
+     * result is the whole shot's exactly; a larger one is held to a quarter
+     * of the window (the result is then the whole shot's with that
+     * max_distance). The deflicker and scratch passes, mask_out, review
+     * and track_only read the whole shot at once: with them a longer shot is
+     * refused (RS_ERANGE), as is any shot when the window would be under 8
+     * frames. Tracked shapes read the 8-bit luma of the whole shot (w x h
+     * bytes a frame, counted against max_memory beside the window). */
     int max_frames;
     /* Also repair one-frame defects found by rs_dust_detect() with this
      * threshold (0, the default: no dust pass). */
@@ -197,8 +211,11 @@ typedef struct RsCleanJob {
     /* Bytes the shot may take in memory while it is cleaned, 0 (default) =
      * three quarters of the physical memory. A shot costs, per frame,
      * rs_clean_frame_bytes() (about 17 MB at 1080p 10-bit 4:2:2); a longer
-     * shot is refused with RS_ERANGE before it is decoded when the container
-     * counts its frames, else when the limit is reached. */
+     * shot is cleaned in windows of the frames that fit (see max_frames), or
+     * where it cannot be, refused with RS_ERANGE before it is decoded when
+     * the container counts its frames, else when the limit is reached.
+     * Windows add three frames' samples (the decoded samples of the frames
+     * being filled and the fill carried to the next window). */
     int64_t max_memory;
 } RsCleanJob;
 
@@ -226,7 +243,8 @@ RS_API void rs_clean_job_default(RsCleanJob *job);
  * xxh64 (every file of a sequence) (unsigned). stats may be NULL. Errors name
  * the file or frame at fault: those of the decoder, rs_mask_open/render and
  * the encoder, plus RS_EUNSUP (another chroma layout or bit depth), RS_ERANGE
- * (more frames than max_frames or max_memory holds), RS_EINVAL (a bad
+ * (more frames than max_frames or max_memory holds, where the shot cannot be
+ * cleaned in windows; see max_frames), RS_EINVAL (a bad
  * output name: unknown extension, a sequence without a frame number),
  * RS_ENOENT / RS_EACCES (the output's folder is missing or not writable;
  * checked before decoding).

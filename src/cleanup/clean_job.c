@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup/clean_job.h"
 #include "cleanup/fill.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/manifest.h"
@@ -47,23 +48,8 @@ int64_t rs_clean_frame_bytes(int width, int height, int bit_depth, int log2_chro
     return (ln + 2 * cn) * (bps + 1) + ln + 16 * fn + (dust ? ln : 0);
 }
 
-/* What the output keeps of the source besides its pictures. */
-typedef struct Source {
-    char tc[16], reel[RS_MEDIA_NAME_MAX];
-    RsRational rate, sar;
-    char range[16], space[32], primaries[32], trc[32], location[16];
-    int rgb;                  /* decoded from RGB: converted to YUV with BT.709 unless tagged */
-    int64_t frames;           /* the container's count, -1 unknown */
-} Source;
-
-typedef struct Clip {
-    int n, cap, w, h;
-    int lcw, lch;             /* chroma shifts: 1,1 for 4:2:0, 1,0 for 4:2:2, 0,0 for 4:4:4 */
-    int depth, full_range;
-    int64_t frame_bytes, max_memory;
-    uint8_t **buf;            /* per frame: Y, Cb, Cr, mask back to back */
-    RsCleanFrame *f;
-} Clip;
+typedef RsCleanSource Source;
+typedef RsClip Clip;
 
 static void clip_free(Clip *c)
 {
@@ -71,6 +57,9 @@ static void clip_free(Clip *c)
         free(c->buf[i]);
     free(c->buf);
     free(c->f);
+    c->n = c->cap = 0;
+    c->buf = NULL;
+    c->f = NULL;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -100,8 +89,22 @@ static int too_long(const Clip *c, const RsCleanJob *job, int64_t frames)
                     (long long)(c->max_memory / 1000000), (long long)(c->max_memory / c->frame_bytes));
 }
 
+/* The most frames a window may hold: what max_frames and max_memory allow. */
+static int64_t window_frames(const Clip *c, const RsCleanJob *job)
+{
+    const int64_t mem = c->max_memory / c->frame_bytes;
+    return mem < job->max_frames ? mem : job->max_frames;
+}
+
+size_t rs_clip_sample_bytes(const RsClip *c)
+{
+    const int bps = c->depth > 8 ? 2 : 1;
+    const size_t cw = (size_t)(c->w + (1 << c->lcw) - 1) >> c->lcw, ch = (size_t)(c->h + (1 << c->lch) - 1) >> c->lch;
+    return ((size_t)c->w * c->h + 2 * cw * ch) * bps;
+}
+
 /* Keep a copy of the decoded frame at its own depth and layout: what the writer takes unchanged. */
-static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job, const Source *src)
+int rs_clip_keep(RsClip *c, const RsVideoFrame *v, const RsCleanJob *job, const RsCleanSource *src)
 {
     if (v->width != c->w || v->height != c->h)
         return rs_error(RS_EUNSUP, "%s: frame %lld is %dx%d, the first frame %dx%d", job->input,
@@ -116,8 +119,12 @@ static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job, con
                             "and 4:4:4 at 8, 9, 10, 12, 14 or 16 bits", job->input, v->bit_depth,
                             v->log2_chroma_w, v->log2_chroma_h);
         c->frame_bytes = rs_clean_frame_bytes(c->w, c->h, c->depth, c->lcw, c->lch, job->dust);
+        /* Windows need room for their two contexts and at least as much again to move on
+         * (clean_window.c); below that a long shot is refused as a whole shot would be. */
+        if (c->windowed && window_frames(c, job) < RS_CLEAN_MIN_WINDOW)
+            c->windowed = 0;
         /* A counted shot that cannot fit is refused before minutes of decoding. */
-        if (src->frames > c->max_memory / c->frame_bytes)
+        if (!c->windowed && src->frames > c->max_memory / c->frame_bytes)
             return too_long(c, job, src->frames);
     }
     if (v->bit_depth != c->depth || v->log2_chroma_w != c->lcw || v->log2_chroma_h != c->lch)
@@ -126,7 +133,9 @@ static int keep_frame(Clip *c, const RsVideoFrame *v, const RsCleanJob *job, con
                         c->depth, layout_name(c->lcw, c->lch));
     if (c->n >= job->max_frames)
         return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
-                        "frames or cut the shot)", job->input, job->max_frames);
+                        "frames or cut the shot)%s", job->input, job->max_frames,
+                        c->windowed || job->max_frames < RS_CLEAN_MIN_WINDOW ? "" :
+                        "; deflicker, scratches, mask out, review and track only need the whole shot");
     if (c->n + 1 > c->max_memory / c->frame_bytes)
         return too_long(c, job, c->n + 1);
     if (c->n == c->cap) {
@@ -164,7 +173,12 @@ static void copy_tag(char *dst, size_t size, const char *tag)
     snprintf(dst, size, "%s", *tag ? tag : "unknown");
 }
 
-static int read_shot(Clip *c, const RsCleanJob *job, Source *src)
+/*
+ * Decode the shot. Returns 0 when it fits whole (the decoder is closed), 1
+ * when c->windowed and more frames than a window follow: *dp stays open and
+ * *next is the first frame past the window.
+ */
+static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp, const RsVideoFrame **next)
 {
     RsDecoderSettings ds;
     rs_decoder_default_settings(&ds);
@@ -199,8 +213,15 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src)
         ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd side; the writer takes even sizes", job->input, c->w, c->h);
     RsMediaEvent ev;
     while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
-        if (ev.type == RS_EVENT_VIDEO)
-            ret = keep_frame(c, ev.video, job, src);
+        if (ev.type == RS_EVENT_VIDEO) {
+            if (c->windowed && c->n && c->n == window_frames(c, job)) {
+                snprintf(src->range, sizeof(src->range), "%s", c->full_range ? "pc" : "tv");
+                *dp = d;
+                *next = ev.video;
+                return 1;
+            }
+            ret = rs_clip_keep(c, ev.video, job, src);
+        }
     rs_decoder_close(&d);
     if (ret == RS_ENOMEM)
         return rs_error(RS_ENOMEM, "%s: out of memory at frame %d", job->input, c->n);
@@ -211,7 +232,8 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src)
     return ret;
 }
 
-static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, const Source *src)
+int rs_clip_open_encoder(RsEncoder **e, const RsClip *c, const RsCleanJob *job, const char *codec,
+                         const RsCleanSource *src)
 {
     RsEncoderSettings es;
     rs_encoder_default_settings(&es);
@@ -232,8 +254,13 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     es.color_primaries = src->primaries;
     es.color_trc = src->trc;
     es.chroma_location = src->location;
+    return rs_encoder_open(e, job->output, &es);
+}
+
+static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, const Source *src)
+{
     RsEncoder *e;
-    int ret = rs_encoder_open(&e, job->output, &es);
+    int ret = rs_clip_open_encoder(&e, c, job, codec, src);
     for (int t = 0; ret >= 0 && t < c->n; t++) {
         const uint8_t *planes[3] = { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] };
         ret = rs_encoder_write_video(e, planes, c->f[t].stride);
@@ -435,7 +462,29 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     Source src = { .rate = { 0, 1 } };
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
-    ret = read_shot(&c, job, &src);
+    /* Passes that read the whole shot at once keep it whole (doc/cleanup.md "Long shots"). */
+    c.windowed = !job->deflicker && !job->scratches && !job->mask_out && !job->review && !job->track_only;
+    RsDecoder *d = NULL;
+    const RsVideoFrame *next = NULL;
+    ret = read_shot(&c, job, &src, &d, &next);
+    if (ret == 1) {
+        int frames = 0;
+        ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
+        if (ret >= 0 && mask)
+            ret = rs_clean_track_long(&c, mask, job, stats);
+        if (ret >= 0)
+            ret = rs_clean_windows(&c, d, next, mask, job, codec, &src, stats, &frames);
+        rs_decoder_close(&d);
+        rs_mask_close(&mask);
+        clip_free(&c);
+        if (ret >= 0) {
+            RsManifestInfo mi = { job, codec, frames, c.w, c.h,
+                                  src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
+            ret = rs_clean_write_manifest(&mi);
+        }
+        return ret;
+    }
+    stats->held = c.n;
     if (ret >= 0 && job->deflicker && !job->track_only)
         ret = deflicker_shot(&c, job, &stats->deflicker);
     if (ret >= 0 && job->mask)

@@ -199,6 +199,13 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_int(&j, "tracked_shapes", mi->stats->tracked);
     rs_json_int(&j, "scratches", mi->stats->scratches);
     rs_json_int(&j, "scratch_pixels", mi->stats->scratch_pixels);
+    /* A long shot's windows: what a rerun needs to give the same pictures when the context
+     * is below max_distance (doc/cleanup.md "Long shots"). */
+    if (mi->stats->windows) {
+        rs_json_int(&j, "windows", mi->stats->windows);
+        rs_json_int(&j, "window_frames", mi->stats->window);
+        rs_json_int(&j, "context_frames", mi->stats->context);
+    }
     rs_json_end_object(&j);
     if (job->deflicker) {
         /* The settings the job used (the defaults but for the window) and what they changed. */

@@ -27,5 +27,39 @@ echo '{ "shapes": [ { "type": "rect", "keys": [ { "frame": 0, "rect": [1, 2] } ]
 expect_exit 2 "a malformed mask is refused" "$RUSHES" clean "$TMP/in.mkv" --mask "$TMP/bad.json" --out "$TMP/x.mkv"
 check "the message names the mask and the field" contains "$TMP/err" 'bad.json: shapes\[0\].keys\[0\]'
 
+# A shot longer than --max-frames is cleaned in windows: with --max-distance within the context
+# (a quarter of the window) the pictures are the whole shot's exactly.
+ffmpeg -v error -f lavfi -i "testsrc2=size=128x72:rate=25" -frames:v 30 -pix_fmt yuv420p -c:v ffv1 "$TMP/long.mkv"
+cat >"$TMP/long.json" <<'JSON'
+{ "shapes": [ { "type": "ellipse", "keys": [ { "frame": 0, "ellipse": [20, 36, 10, 8] },
+                                             { "frame": 29, "ellipse": [108, 36, 10, 8] } ] } ] }
+JSON
+expect_exit 0 "clean a 30-frame shot whole" "$RUSHES" --json clean "$TMP/long.mkv" --mask "$TMP/long.json" \
+  --max-distance 2 --out "$TMP/whole.mkv"
+check "the whole shot is one piece" contains "$TMP/out" '"windows": 0'
+expect_exit 0 "clean it in windows of 10" "$RUSHES" --json clean "$TMP/long.mkv" --mask "$TMP/long.json" \
+  --max-distance 2 --max-frames 10 --out "$TMP/win.mkv"
+check "in windows" contains "$TMP/out" '"windows": 5'
+check "never more than 10 frames held" contains "$TMP/out" '"frames_held": 10'
+check "the windows give the whole shot's pictures" cmp <(ffmpeg -v error -i "$TMP/whole.mkv" -f framemd5 -) \
+  <(ffmpeg -v error -i "$TMP/win.mkv" -f framemd5 -)
+check "the manifest counts every frame" contains "$TMP/win.mkv.manifest.json" '"frames": 30'
+check "the manifest records the windows" contains "$TMP/win.mkv.manifest.json" '"window_frames": 10'
+check "a whole shot's manifest has no windows" bash -c "! grep -q window_frames '$TMP/whole.mkv.manifest.json'"
+expect_exit 0 "windows with the default max distance" "$RUSHES" clean "$TMP/long.mkv" --mask "$TMP/long.json" \
+  --max-frames 10 --out "$TMP/win2.mkv"
+check "the human summary says so" contains "$TMP/out" 'cleaned in 5 windows of 10 frames'
+check "30 frames written" test "$(ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 \
+  "$TMP/win2.mkv")" = 30
+ffmpeg -v error -f lavfi -i "testsrc2=size=128x72:rate=25" -frames:v 30 -pix_fmt yuv420p -color_range pc \
+  -c:v ffv1 "$TMP/long_pc.mkv"
+expect_exit 0 "a full-range shot in windows" "$RUSHES" -q clean "$TMP/long_pc.mkv" --mask "$TMP/long.json" \
+  --max-frames 10 --out "$TMP/win_pc.mkv"
+check "keeps its range" contains <(ffprobe -v error -show_entries stream=color_range -of csv=p=0 \
+  "$TMP/win_pc.mkv") "^pc"
+expect_exit 3 "deflicker still needs the whole shot" "$RUSHES" clean "$TMP/long.mkv" --deflicker \
+  --max-frames 10 --out "$TMP/x.mkv"
+check "and says so" contains "$TMP/err" 'need the whole shot'
+
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]
