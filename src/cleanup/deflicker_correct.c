@@ -46,7 +46,8 @@ static int cmp_double(const void *a, const void *b)
  * neighbouring frames would be fooled by film transferred with repeated
  * frames, where two or three frames in a row are the same.)
  */
-static double flicker_sigma(const double *lev, int n, int h, double *tmp)
+/* res[t]: the level minus its running median over t-h..t+h (which follows a step and a ramp). */
+static void median_residual(const double *lev, int n, int h, double *res)
 {
     double win[256];
     for (int t = 0; t < n; t++) {
@@ -54,8 +55,15 @@ static double flicker_sigma(const double *lev, int n, int h, double *tmp)
         for (int i = lo; i <= hi; i++)
             win[i - lo] = lev[i];
         qsort(win, hi - lo + 1, sizeof(double), cmp_double);
-        tmp[t] = fabs(lev[t] - win[(hi - lo) / 2]);
+        res[t] = lev[t] - win[(hi - lo) / 2];
     }
+}
+
+static double flicker_sigma(const double *lev, int n, int h, double *tmp)
+{
+    median_residual(lev, n, h, tmp);
+    for (int t = 0; t < n; t++)
+        tmp[t] = fabs(tmp[t]);
     qsort(tmp, n, sizeof(double), cmp_double);
     return tmp[n / 2] * 1.4826;
 }
@@ -75,14 +83,7 @@ static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, 
      * transferred with repeated frames flickers in runs of two or three, so
      * the spread is larger than independent frames would give.
      */
-    double win[256];
-    for (int t = 0; t < n; t++) {
-        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
-        for (int i = lo; i <= hi; i++)
-            win[i - lo] = lev[i];
-        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
-        res[t] = lev[t] - win[(hi - lo) / 2];
-    }
+    median_residual(lev, n, h, res);
     int cnt = 0;
     for (int t = 0; t < n; t++) {
         d[t] = 0;
