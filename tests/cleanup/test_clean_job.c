@@ -11,6 +11,7 @@
 
 #include "../rs_test.h"
 #include "cleanup_fixtures.h"
+#include "decode_frames.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -55,34 +56,6 @@ static void make_source(void)
 }
 
 /* Decode all frames of path: Y, Cb, Cr of N frames back to back. */
-static uint8_t *decode_all(const char *path, const RsMediaInfo **info_copy, char tc[16], RsRational *rate)
-{
-    RsDecoder *d;
-    const RsMediaInfo *info;
-    uint8_t *buf = calloc(N, W * H * 3 / 2);
-    if (rs_decoder_open(&d, path, NULL, &info) < 0)
-        return buf;
-    snprintf(tc, 16, "%s", info->start_timecode);
-    *rate = info->video[0].frame_rate;
-    (void)info_copy;
-    RsMediaEvent ev;
-    int t = 0;
-    while (rs_decoder_read(d, &ev) > 0 && t < N) {
-        if (ev.type != RS_EVENT_VIDEO)
-            continue;
-        uint8_t *f = buf + (size_t)t++ * W * H * 3 / 2;
-        for (int p = 0; p < 3; p++) {
-            int pw = p ? W / 2 : W, ph = p ? H / 2 : H;
-            uint8_t *dst = f + (p ? W * H + (p - 1) * W * H / 4 : 0);
-            for (int r = 0; r < ph; r++)
-                memcpy(dst + r * pw, ev.video->plane[p].data + r * ev.video->plane[p].stride, pw);
-        }
-    }
-    RS_CHECK_EQ_INT(t, N);
-    rs_decoder_close(&d);
-    return buf;
-}
-
 static char *read_all(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -107,7 +80,7 @@ static void test_job(void)
     RS_CHECK(st.masked == 20 * 20 * N);
     char tca[16], tcb[16];
     RsRational ra, rb;
-    uint8_t *a = decode_all(src, NULL, tca, &ra), *b = decode_all(out, NULL, tcb, &rb);
+    uint8_t *a = fx_decode_frames(src, N, W, H, 1, 1, 8, tca, &ra), *b = fx_decode_frames(out, N, W, H, 1, 1, 8, tcb, &rb);
     RS_CHECK_EQ_STR(tcb, "01:02:03:04");
     RS_CHECK(rb.num == 25 && rb.den == 1);
     RsMask *m;

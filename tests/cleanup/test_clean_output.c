@@ -28,6 +28,7 @@
 
 #include "../rs_test.h"
 #include "cleanup_fixtures.h"
+#include "decode_frames.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -89,29 +90,10 @@ static uint16_t *make_source(void)
 }
 
 /* Decode N frames of a 10-bit 4:2:2 file with our decoder. */
-static uint16_t *decode_all(const char *path)
+/* The N frames of a 10-bit 4:2:2 file, FRAME samples each. */
+static uint16_t *decode(const char *path)
 {
-    RsDecoder *d;
-    uint16_t *buf = calloc(N, FRAME * sizeof(uint16_t));
-    RS_CHECK_EQ_INT(rs_decoder_open(&d, path, NULL, NULL), 0);
-    RsMediaEvent ev;
-    int t = 0;
-    while (d && t < N && rs_decoder_read(d, &ev) > 0) {
-        if (ev.type != RS_EVENT_VIDEO)
-            continue;
-        const RsVideoFrame *v = ev.video;
-        RS_CHECK(v->bit_depth == 10 && v->log2_chroma_w == 1 && v->log2_chroma_h == 0);
-        uint16_t *f = buf + (size_t)t++ * FRAME;
-        for (int p = 0; p < 3; p++) {
-            const int pw = p ? CW : W;
-            uint16_t *dst = f + (p ? W * H + (p - 1) * CW * H : 0);
-            for (int r = 0; r < H; r++)
-                memcpy(dst + r * pw, v->plane[p].data + r * v->plane[p].stride, pw * sizeof(uint16_t));
-        }
-    }
-    RS_CHECK_EQ_INT(t, N);
-    rs_decoder_close(&d);
-    return buf;
+    return (uint16_t *)fx_decode_frames(path, N, W, H, 1, 0, 10, NULL, NULL);
 }
 
 static void job_for(RsCleanJob *job, const char *output)
@@ -139,7 +121,7 @@ static void test_ffv1(void)
     RS_CHECK_EQ_INT(rs_clean_file(&job, &st), 0);
     RS_CHECK(st.masked == 21 * 20 * N);
     /* The source decodes to exactly what was written (FFV1 is lossless). */
-    uint16_t *s = decode_all(src), *b = decode_all(out);
+    uint16_t *s = decode(src), *b = decode(out);
     RS_CHECK(!memcmp(a, s, (size_t)N * FRAME * sizeof(uint16_t)));
     long outside = 0, inside = 0, fine = 0, chroma_in = 0;
     double err = 0;
@@ -229,7 +211,7 @@ static void test_prores(void)
     RS_CHECK_EQ_STR(info->reel, "A001");
     rs_media_info_free(&info);
     /* ProRes is not lossless, but at 10 bits outside the mask it stays within a few levels. */
-    uint16_t *a = decode_all(out), *b = decode_all(mov);
+    uint16_t *a = decode(out), *b = decode(mov);
     double diff = 0;
     long n = 0;
     for (int t = 0; t < N; t++)
@@ -324,7 +306,7 @@ static void check_sequence(const char *ext, double max_tol, double mean_tol)
     RsCleanJob job;
     job_for(&job, pattern);
     RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), 0);
-    uint16_t *ref = decode_all(out);
+    uint16_t *ref = decode(out);
     double *rgb = malloc(sizeof(double) * W * H * 3), worst = 0, sum = 0;
     long n = 0;
     for (int t = 0; t < N; t++) {

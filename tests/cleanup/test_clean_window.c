@@ -16,6 +16,7 @@
 
 #include "../rs_test.h"
 #include "cleanup_fixtures.h"
+#include "decode_frames.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -79,29 +80,10 @@ static void make_source(void)
 }
 
 /* Y, Cb, Cr of the N frames of path back to back (zeros where missing). */
-static uint8_t *decode_all(const char *path)
+/* The N frames of an 8-bit 4:2:0 file, FS bytes each. */
+static uint8_t *decode(const char *path)
 {
-    RsDecoder *d;
-    const RsMediaInfo *info;
-    uint8_t *buf = calloc(N, FS);
-    if (rs_decoder_open(&d, path, NULL, &info) < 0)
-        return buf;
-    RsMediaEvent ev;
-    int t = 0;
-    while (rs_decoder_read(d, &ev) > 0 && t < N) {
-        if (ev.type != RS_EVENT_VIDEO)
-            continue;
-        uint8_t *f = buf + (size_t)t++ * FS;
-        for (int p = 0; p < 3; p++) {
-            int pw = p ? W / 2 : W, ph = p ? H / 2 : H;
-            uint8_t *dst = f + (p ? W * H + (p - 1) * W * H / 4 : 0);
-            for (int r = 0; r < ph; r++)
-                memcpy(dst + r * pw, ev.video->plane[p].data + r * ev.video->plane[p].stride, pw);
-        }
-    }
-    RS_CHECK_EQ_INT(t, N);
-    rs_decoder_close(&d);
-    return buf;
+    return fx_decode_frames(path, N, W, H, 1, 1, 8, NULL, NULL);
 }
 
 /* The luma masks of the N frames (1 = filled). */
@@ -145,7 +127,7 @@ static void test_exact(int dust, int window, int windows)
     RS_CHECK(sb.masked == sb.from_time + sb.carried + sb.synthesised + sb.unfilled);
     RS_CHECK(sa.dust == sb.dust);
     RS_CHECK(!dust || sb.dust > 0);
-    uint8_t *a = decode_all(out_a), *b = decode_all(out_b);
+    uint8_t *a = decode(out_a), *b = decode(out_b);
     long diff = 0;
     for (size_t i = 0; i < (size_t)N * FS; i++)
         diff += a[i] != b[i];
@@ -178,7 +160,7 @@ static void test_close(void)
     RS_CHECK_EQ_INT(clean(out_b, 20, 0, 0, &sb), 0);
     RS_CHECK(sb.windows == 3 && sb.held <= 20 && sb.context == 4);
     RS_CHECK(sa.masked == sb.masked && sb.masked > 0);
-    uint8_t *s = decode_all(src), *a = decode_all(out_a), *b = decode_all(out_b), *m = masks();
+    uint8_t *s = decode(src), *a = decode(out_a), *b = decode(out_b), *m = masks();
     long outside = 0, inside = 0;
     double dab = 0, err[N] = { 0 }, aea = 0, aeb = 0;
     for (int t = 0; t < N; t++) {
@@ -235,7 +217,7 @@ static void test_close(void)
     RS_CHECK(jump_border <= jump_else + 0.5);
     RsCleanStats sc;
     RS_CHECK_EQ_INT(clean(out_a, 900, 4, 0, &sc), 0);
-    uint8_t *c = decode_all(out_a);
+    uint8_t *c = decode(out_a);
     RS_CHECK(!memcmp(b, c, (size_t)N * FS));
     free(c);
     free(s);
@@ -267,7 +249,7 @@ static void test_tracked(void)
     RS_CHECK_EQ_INT(rs_clean_file(&job, &sb), 0);
     RS_CHECK(sa.tracked == 1 && sb.tracked == 1 && sb.windows > 1);
     RS_CHECK(sa.masked == sb.masked && sa.masked > 0);
-    uint8_t *a = decode_all(out_a), *b = decode_all(out_b);
+    uint8_t *a = decode(out_a), *b = decode(out_b);
     RS_CHECK(!memcmp(a, b, (size_t)N * FS));
     /* 1.1 MB holds a window of 8 frames (123 kB each at 96x64, flows included) and the luma of
      * 19 frames (6 kB each) beside it, not of 40. */
