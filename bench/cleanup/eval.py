@@ -206,4 +206,5 @@ def main():
         dust(rushes, truth, name, work, w, h, rate)
 
 
-main()
+if __name__ == "__main__":
+    main()
