@@ -135,7 +135,7 @@ int rs_clip_keep(RsClip *c, const RsVideoFrame *v, const RsCleanJob *job, const 
         return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
                         "frames or cut the shot)%s", job->input, job->max_frames,
                         c->windowed || job->max_frames < RS_CLEAN_MIN_WINDOW ? "" :
-                        "; deflicker, scratches, mask out, review and track only need the whole shot");
+                        "; deflicker needs the whole shot");
     if (c->n + 1 > c->max_memory / c->frame_bytes)
         return too_long(c, job, c->n + 1);
     if (c->n == c->cap) {
@@ -362,12 +362,7 @@ static int add_dust(Clip *c, int threshold, int64_t *found)
     return ret;
 }
 
-/*
- * The 8-bit luma planes the tracker and the scratch detector read (their
- * stride is the width): an 8-bit clip's own luma planes, a deeper clip's
- * luma rounded to 8 bits into *guide (n frames, freed by the caller).
- */
-static const uint8_t **clip_luma8(const Clip *c, uint8_t **guide)
+const uint8_t **rs_clip_luma8(const Clip *c, uint8_t **guide)
 {
     const size_t ln = (size_t)c->w * c->h;
     const uint8_t **l = malloc(sizeof(*l) * c->n);
@@ -387,7 +382,7 @@ static const uint8_t **clip_luma8(const Clip *c, uint8_t **guide)
 static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st)
 {
     uint8_t *guide = NULL;
-    const uint8_t **l = clip_luma8(c, &guide);
+    const uint8_t **l = rs_clip_luma8(c, &guide);
     int tracked = 0;
     int ret = l ? rs_mask_track(mask, l, c->w, c->n, &job->track, &tracked)
                 : rs_error(RS_ENOMEM, "%s: out of memory", job->input);
@@ -402,7 +397,7 @@ static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
 {
     const size_t ln = (size_t)c->w * c->h;
     uint8_t *guide = NULL;
-    const uint8_t **l = clip_luma8(c, &guide);
+    const uint8_t **l = rs_clip_luma8(c, &guide);
     uint8_t **m = calloc(c->n, sizeof(*m));
     uint8_t *buf = malloc(ln * c->n);
     int ret = !l || !m || !buf ? rs_error(RS_ENOMEM, "scratches: out of memory for %d frames", c->n) : 0;
@@ -462,8 +457,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     Source src = { .rate = { 0, 1 } };
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
-    /* Passes that read the whole shot at once keep it whole (doc/cleanup.md "Long shots"). */
-    c.windowed = !job->deflicker && !job->scratches && !job->mask_out && !job->review && !job->track_only;
+    /* The deflicker reads the whole shot at once: it keeps it whole (doc/cleanup.md "Long shots"). */
+    c.windowed = !job->deflicker;
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
     ret = read_shot(&c, job, &src, &d, &next);
@@ -477,7 +472,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         rs_decoder_close(&d);
         rs_mask_close(&mask);
         clip_free(&c);
-        if (ret >= 0) {
+        if (ret >= 0 && !job->track_only) {
             RsManifestInfo mi = { job, codec, frames, c.w, c.h,
                                   src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
             ret = rs_clean_write_manifest(&mi);
