@@ -176,9 +176,11 @@ static void copy_tag(char *dst, size_t size, const char *tag)
 /*
  * Decode the shot. Returns 0 when it fits whole (the decoder is closed), 1
  * when c->windowed and more frames than a window follow: *dp stays open and
- * *next is the first frame past the window.
+ * *next is the first frame past the window. codec is the output's (NULL
+ * with track_only): ProRes refuses an odd width before any frame is decoded.
  */
-static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp, const RsVideoFrame **next)
+static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *src, RsDecoder **dp,
+                     const RsVideoFrame **next)
 {
     RsDecoderSettings ds;
     rs_decoder_default_settings(&ds);
@@ -209,8 +211,10 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp
                !strncmp(vi->pix_fmt, "pal", 3);
     if (src->rgb && (!*vi->color_space || !strcmp(vi->color_space, "gbr") || !strcmp(vi->color_space, "reserved")))
         snprintf(src->space, sizeof(src->space), "bt709");
-    if ((c->w | c->h) & 1)
-        ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd side; the writer takes even sizes", job->input, c->w, c->h);
+    /* FFV1 and pictures take any size; ProRes codes an odd width's chroma wrongly (encode.c). */
+    if (codec && !strcmp(codec, "prores") && c->w & 1)
+        ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd width, which ProRes (%s) cannot hold; write FFV1 (.mkv) "
+                       "or pictures", job->input, c->w, c->h, job->output);
     RsMediaEvent ev;
     while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO) {
@@ -461,7 +465,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     c.windowed = !job->deflicker;
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
-    ret = read_shot(&c, job, &src, &d, &next);
+    ret = read_shot(&c, job, codec, &src, &d, &next);
     if (ret == 1) {
         int frames = 0;
         ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
