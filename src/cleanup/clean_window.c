@@ -28,6 +28,13 @@
  * is drawn, so their tracker gets the 8-bit luma of every frame from a
  * second decode: w x h bytes a frame (2 MB at 1080p, 6 GB for two minutes),
  * counted against max_memory beside the window.
+ *
+ * Scratches are decided over chains of frames that may run the whole
+ * reel: each window detects them on every frame it holds, a chain taken by
+ * the window before stays taken, and the right context is the detector's
+ * lookahead (scratch_internal.h, doc/cleanup.md "Long shots"). The masks
+ * and the review are written frame by frame as each window's frames are
+ * final, just before they are filled; with track_only nothing is filled.
  */
 #include <stdlib.h>
 #include <string.h>
