@@ -3,8 +3,8 @@
  * window: a 60-frame generated FFV1 shot (96x64, a texture panning under
  * two vertical scratches that cross the windows' borders) cleaned with
  * --scratches, --mask-out and --review, whole and in windows of 24 frames.
- * The masks written, the review and the scratch count are the whole
- * shot's; --track-only writes the same masks without filling; pixels
+ * The masks written, the review, the scratch count and the output are the
+ * whole shot's; --track-only writes the same masks without filling; pixels
  * outside the mask stay the source's. Windows of 16 (a right context of 3
  * frames, under the 5 frames a scratch needs) show the documented
  * difference: a scratch that starts on the last frame a window writes is
@@ -92,6 +92,8 @@ static int clean(int k, int max_frames, int track_only, RsCleanStats *st)
     job.track_only = track_only;
     job.max_frames = max_frames;
     job.fill.threads = 2;
+    /* Within the context of windows of 24, so that their fill is the whole shot's too; and quick. */
+    job.fill.max_distance = 4;
     return rs_clean_file(&job, st);
 }
 
@@ -129,7 +131,7 @@ static long samples_differing(const uint8_t *a, const uint8_t *b, size_t n)
     return d;
 }
 
-static uint8_t *whole_masks, *source;
+static uint8_t *whole_masks, *whole_out, *source;
 
 static void test_whole(void)
 {
@@ -140,6 +142,7 @@ static void test_whole(void)
            (long long)st.scratch_pixels);
     RS_CHECK_EQ_INT((int)st.scratches, 3);
     whole_masks = read_masks(0);
+    whole_out = fx_decode_frames(out, N, W, H, 1, 1, 8, NULL, NULL);
     /* Every scratch is masked on every frame it is on: the comparisons below are not of empty masks. */
     for (size_t k = 0; k < sizeof(scratch) / sizeof(scratch[0]); k++)
         for (int t = scratch[k].first; t <= scratch[k].last; t++)
@@ -174,6 +177,8 @@ static void test_windows(void)
                 inside += o[j] != source[j];
         }
     RS_CHECK(outside == 0 && inside > 0);
+    /* max_distance 4 is within the context (5): the fill is the whole shot's too. */
+    RS_CHECK(samples_differing(o, whole_out, (size_t)N * FS) == 0);
     free(o);
     free(ra);
     free(rb);
@@ -258,6 +263,7 @@ int main(void)
     snprintf(m, sizeof(m), "%s.manifest.json", out);
     unlink(m);
     free(whole_masks);
+    free(whole_out);
     free(source);
     return rs_test_end();
 }
