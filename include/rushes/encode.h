@@ -30,7 +30,8 @@ typedef struct RsEncoderSettings {
                                   * numbered sequence "png" or "exr" */
     int width, height;           /* input and output size, at least 16x16 and even,
                                   * except: ffv1, png and exr take odd sizes too,
-                                  * ProRes an odd height (its odd widths lose chroma) */
+                                  * ProRes an odd height, and ProRes 4444 an odd
+                                  * width (4:2:2 ProRes loses an odd width's chroma) */
     RsRational frame_rate;       /* e.g. {24000, 1001}; default {24, 1} */
     RsRational sar;              /* sample aspect ratio; {0, 0} (default) writes 1:1 */
     int crf;                     /* libx264 quality, default 20 */

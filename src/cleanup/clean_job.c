@@ -177,7 +177,7 @@ static void copy_tag(char *dst, size_t size, const char *tag)
  * Decode the shot. Returns 0 when it fits whole (the decoder is closed), 1
  * when c->windowed and more frames than a window follow: *dp stays open and
  * *next is the first frame past the window. codec is the output's (NULL
- * with track_only): ProRes refuses an odd width before any frame is decoded.
+ * with track_only): ProRes 422 refuses an odd width before any frame is decoded.
  */
 static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *src, RsDecoder **dp,
                      const RsVideoFrame **next)
@@ -211,10 +211,11 @@ static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *
                !strncmp(vi->pix_fmt, "pal", 3);
     if (src->rgb && (!*vi->color_space || !strcmp(vi->color_space, "gbr") || !strcmp(vi->color_space, "reserved")))
         snprintf(src->space, sizeof(src->space), "bt709");
-    /* FFV1 and pictures take any size; ProRes codes an odd width's chroma wrongly (encode.c). */
-    if (codec && !strcmp(codec, "prores") && c->w & 1)
-        ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd width, which ProRes (%s) cannot hold; write FFV1 (.mkv) "
-                       "or pictures", job->input, c->w, c->h, job->output);
+    /* FFV1 and pictures take any size; 4:2:2 ProRes codes an odd width's chroma wrongly (encode.c). */
+    if (codec && !strcmp(codec, "prores") && job->prores_profile != 4 && c->w & 1)
+        ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd width, which ProRes 422 (%s) cannot hold; write "
+                       "ProRes 4444 (prores profile 4), FFV1 (.mkv) or pictures", job->input, c->w, c->h,
+                       job->output);
     RsMediaEvent ev;
     while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO) {

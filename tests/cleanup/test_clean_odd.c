@@ -3,8 +3,9 @@
  * (chroma 49x65), cleaned under a box into FFV1, whole and in windows:
  * every sample outside the mask (a chroma sample is outside when no luma
  * pixel it covers is masked) decodes to the source's, bit for bit, and the
- * review and the pictures keep the size. ProRes, which cannot hold an odd
- * width, is refused before decoding, naming the file, the size and the codec.
+ * review, the pictures and ProRes 4444 keep the size. ProRes 422, which
+ * cannot hold an odd width, is refused before decoding, naming the file,
+ * the size and the codec.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static void make_source(int lcw, int lch, int depth)
     free(buf);
 }
 
-static int clean(const char *output, int max_frames, const char *rev)
+static int clean_profile(const char *output, int max_frames, const char *rev, int prores_profile)
 {
     RsCleanJob job;
     rs_clean_job_default(&job);
@@ -84,7 +85,24 @@ static int clean(const char *output, int max_frames, const char *rev)
     job.max_frames = max_frames;
     job.fill.threads = 2;
     job.fill.max_distance = 2;
+    job.prores_profile = prores_profile;
     return rs_clean_file(&job, NULL);
+}
+
+static int clean(const char *output, int max_frames, const char *rev)
+{
+    return clean_profile(output, max_frames, rev, 0);
+}
+
+/* Whether path opens with a first picture of W x H. */
+static int size_ok(const char *path)
+{
+    RsDecoder *d = NULL;
+    const RsMediaInfo *info = NULL;
+    RS_CHECK_EQ_INT(rs_decoder_open(&d, path, NULL, &info), 0);
+    const int ok = info && info->nb_video && info->video[0].width == W && info->video[0].height == H;
+    rs_decoder_close(&d);
+    return ok;
 }
 
 /* Samples outside the mask that differ from the source, and samples inside that do. */
@@ -158,17 +176,16 @@ static void test_pictures_and_prores(void)
     RS_CHECK_EQ_INT(clean(pics, 900, NULL), 0);
     char first[300];
     snprintf(first, sizeof(first), "/tmp/rs_odd_pic_%d_000.png", pid);
-    RsDecoder *d = NULL;
-    const RsMediaInfo *info = NULL;
-    RS_CHECK_EQ_INT(rs_decoder_open(&d, first, NULL, &info), 0);
-    RS_CHECK(info && info->nb_video && info->video[0].width == W && info->video[0].height == H);
-    rs_decoder_close(&d);
+    RS_CHECK(size_ok(first));
     RS_CHECK_EQ_INT(clean(mov, 900, NULL), RS_EUNSUP);
     const char *msg = rs_error_message();
     RS_CHECK_CONTAINS(msg, src);
     RS_CHECK_CONTAINS(msg, "97x65");
-    RS_CHECK_CONTAINS(msg, "ProRes");
+    RS_CHECK_CONTAINS(msg, "ProRes 422");
     RS_CHECK(access(mov, F_OK) != 0);
+    /* 4:4:4 ProRes holds it. */
+    RS_CHECK_EQ_INT(clean_profile(mov, 900, NULL, 4), 0);
+    RS_CHECK(size_ok(mov));
 }
 
 int main(void)
@@ -193,8 +210,8 @@ int main(void)
         snprintf(m, sizeof(m), "/tmp/rs_odd_pic_%d_%03d.png", pid, t);
         unlink(m);
     }
-    const char *files[] = { src, mask, out, review, pics };
-    for (int i = 0; i < 5; i++) {
+    const char *files[] = { src, mask, out, review, pics, mov };
+    for (int i = 0; i < 6; i++) {
         snprintf(m, sizeof(m), "%s.manifest.json", files[i]);
         unlink(m);
         unlink(files[i]);
