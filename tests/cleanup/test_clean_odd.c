@@ -188,6 +188,41 @@ static void test_pictures_and_prores(void)
     RS_CHECK(size_ok(mov));
 }
 
+/* The writer's own checks: which codecs take which odd sides. */
+static void test_encoder_sizes(void)
+{
+    static const struct {
+        const char *codec;
+        int w, h, profile, ok;
+    } c[] = {
+        { "ffv1", 97, 65, 0, 1 }, { "prores_ks", 96, 65, 3, 1 }, { "prores_ks", 97, 64, 4, 1 },
+        { "prores_ks", 97, 64, 3, 0 }, { "libx264", 97, 64, 0, 0 }, { "libx264", 96, 65, 0, 0 },
+    };
+    char path[300];
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        snprintf(path, sizeof(path), "/tmp/rs_odd_enc_%d_%zu.%s", pid, i, strcmp(c[i].codec, "ffv1") ? "mov" : "mkv");
+        RsEncoderSettings s;
+        rs_encoder_default_settings(&s);
+        s.video_codec = c[i].codec;
+        s.width = c[i].w;
+        s.height = c[i].h;
+        s.prores_profile = c[i].profile;
+        s.chroma = c[i].profile == 4 ? 444 : 420;
+        RsEncoder *e = NULL;
+        const int ret = rs_encoder_open(&e, path, &s);
+        if (c[i].ok) {
+            RS_CHECK_EQ_INT(ret, 0);
+        } else {
+            RS_CHECK_EQ_INT(ret, RS_EINVAL);
+            RS_CHECK_CONTAINS(rs_error_message(), path);
+            RS_CHECK_CONTAINS(rs_error_message(), c[i].codec);
+        }
+        if (e)
+            RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+        unlink(path);
+    }
+}
+
 int main(void)
 {
     pid = (int)getpid();
@@ -205,6 +240,7 @@ int main(void)
     RS_RUN(test_420_8);
     RS_RUN(test_422_10);
     RS_RUN(test_pictures_and_prores);
+    RS_RUN(test_encoder_sizes);
     char m[320];
     for (int t = 0; t < N; t++) {
         snprintf(m, sizeof(m), "/tmp/rs_odd_pic_%d_%03d.png", pid, t);
