@@ -506,7 +506,7 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
         s = &def;
     }
     /* The masks are cleared only once the sizes are known to be good. */
-    if (check(n, width, height, s, masks) >= 0 && luma && stride >= width && mask_stride >= width)
+    if (check(n, width, height, s, masks) >= 0 && luma && stride >= width)
         for (int t = 0; t < n; t++)
             for (int y = 0; y < height; y++)
                 memset(masks[t] + y * mask_stride, 0, width);
