@@ -174,10 +174,11 @@ typedef struct RsCleanJob {
      * shots"): with fill.max_distance at most a quarter of the window the
      * result is the whole shot's exactly; a larger one is held to a quarter
      * of the window (the result is then the whole shot's with that
-     * max_distance). The deflicker and scratch passes, mask_out, review
-     * and track_only read the whole shot at once: with them a longer shot is
-     * refused (RS_ERANGE), as is any shot when the window would be under 8
-     * frames. Tracked shapes read the 8-bit luma of the whole shot (w x h
+     * max_distance). The scratch pass, mask_out, review and track_only
+     * work window by window (the scratches' decision for a frame sees the
+     * right context ahead: see "Long shots"); the deflicker pass reads the
+     * whole shot at once: with it a longer shot is refused (RS_ERANGE), as
+     * is any shot when the window would be under 8 frames. Tracked shapes read the 8-bit luma of the whole shot (w x h
      * bytes a frame, counted against max_memory beside the window). */
     int max_frames;
     /* Also repair one-frame defects found by rs_dust_detect() with this

@@ -28,7 +28,10 @@ typedef struct RsEncoderSettings {
     const char *video_codec;     /* "libx264", "prores_ks", "prores_aw" (about 3x faster
                                   * than prores_ks), "dnxhd" (DNxHR HQ), "ffv1"; for a
                                   * numbered sequence "png" or "exr" */
-    int width, height;           /* even, input and output size */
+    int width, height;           /* input and output size, at least 16x16 and even,
+                                  * except: ffv1, png and exr take odd sizes too,
+                                  * ProRes an odd height, and ProRes 4444 an odd
+                                  * width (4:2:2 ProRes loses an odd width's chroma) */
     RsRational frame_rate;       /* e.g. {24000, 1001}; default {24, 1} */
     RsRational sar;              /* sample aspect ratio; {0, 0} (default) writes 1:1 */
     int crf;                     /* libx264 quality, default 20 */
@@ -101,7 +104,8 @@ RS_API int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSet
 /*
  * Append one frame: planes[0] is Y at width x height, planes[1] and [2] are
  * Cb and Cr at half width and half height (4:2:0; half width and full
- * height for 4:2:2; full width and height with chroma_444 or 444), with
+ * height for 4:2:2; full width and height with chroma_444 or 444; halves of
+ * odd sides round up: 97x65 4:2:0 has 49x33 chroma), with
  * samples of the settings' bit_depth, range and matrix (by default 8 bits,
  * limited range, BT.709), with strides[i] bytes between rows. The data is copied (and converted when
  * the codec needs another pixel format) before returning. Frames are timed

@@ -135,7 +135,7 @@ int rs_clip_keep(RsClip *c, const RsVideoFrame *v, const RsCleanJob *job, const 
         return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
                         "frames or cut the shot)%s", job->input, job->max_frames,
                         c->windowed || job->max_frames < RS_CLEAN_MIN_WINDOW ? "" :
-                        "; deflicker, scratches, mask out, review and track only need the whole shot");
+                        "; deflicker needs the whole shot");
     if (c->n + 1 > c->max_memory / c->frame_bytes)
         return too_long(c, job, c->n + 1);
     if (c->n == c->cap) {
@@ -176,9 +176,11 @@ static void copy_tag(char *dst, size_t size, const char *tag)
 /*
  * Decode the shot. Returns 0 when it fits whole (the decoder is closed), 1
  * when c->windowed and more frames than a window follow: *dp stays open and
- * *next is the first frame past the window.
+ * *next is the first frame past the window. codec is the output's (NULL
+ * with track_only): ProRes 422 refuses an odd width before any frame is decoded.
  */
-static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp, const RsVideoFrame **next)
+static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *src, RsDecoder **dp,
+                     const RsVideoFrame **next)
 {
     RsDecoderSettings ds;
     rs_decoder_default_settings(&ds);
@@ -209,8 +211,11 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp
                !strncmp(vi->pix_fmt, "pal", 3);
     if (src->rgb && (!*vi->color_space || !strcmp(vi->color_space, "gbr") || !strcmp(vi->color_space, "reserved")))
         snprintf(src->space, sizeof(src->space), "bt709");
-    if ((c->w | c->h) & 1)
-        ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd side; the writer takes even sizes", job->input, c->w, c->h);
+    /* FFV1 and pictures take any size; 4:2:2 ProRes codes an odd width's chroma wrongly (encode.c). */
+    if (codec && !strcmp(codec, "prores") && job->prores_profile != 4 && c->w & 1)
+        ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd width, which ProRes 422 (%s) cannot hold; write "
+                       "ProRes 4444 (prores profile 4), FFV1 (.mkv) or pictures", job->input, c->w, c->h,
+                       job->output);
     RsMediaEvent ev;
     while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO) {
@@ -362,12 +367,7 @@ static int add_dust(Clip *c, int threshold, int64_t *found)
     return ret;
 }
 
-/*
- * The 8-bit luma planes the tracker and the scratch detector read (their
- * stride is the width): an 8-bit clip's own luma planes, a deeper clip's
- * luma rounded to 8 bits into *guide (n frames, freed by the caller).
- */
-static const uint8_t **clip_luma8(const Clip *c, uint8_t **guide)
+const uint8_t **rs_clip_luma8(const Clip *c, uint8_t **guide)
 {
     const size_t ln = (size_t)c->w * c->h;
     const uint8_t **l = malloc(sizeof(*l) * c->n);
@@ -387,7 +387,7 @@ static const uint8_t **clip_luma8(const Clip *c, uint8_t **guide)
 static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st)
 {
     uint8_t *guide = NULL;
-    const uint8_t **l = clip_luma8(c, &guide);
+    const uint8_t **l = rs_clip_luma8(c, &guide);
     int tracked = 0;
     int ret = l ? rs_mask_track(mask, l, c->w, c->n, &job->track, &tracked)
                 : rs_error(RS_ENOMEM, "%s: out of memory", job->input);
@@ -402,7 +402,7 @@ static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
 {
     const size_t ln = (size_t)c->w * c->h;
     uint8_t *guide = NULL;
-    const uint8_t **l = clip_luma8(c, &guide);
+    const uint8_t **l = rs_clip_luma8(c, &guide);
     uint8_t **m = calloc(c->n, sizeof(*m));
     uint8_t *buf = malloc(ln * c->n);
     int ret = !l || !m || !buf ? rs_error(RS_ENOMEM, "scratches: out of memory for %d frames", c->n) : 0;
@@ -462,11 +462,11 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     Source src = { .rate = { 0, 1 } };
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
-    /* Passes that read the whole shot at once keep it whole (doc/cleanup.md "Long shots"). */
-    c.windowed = !job->deflicker && !job->scratches && !job->mask_out && !job->review && !job->track_only;
+    /* The deflicker reads the whole shot at once: it keeps it whole (doc/cleanup.md "Long shots"). */
+    c.windowed = !job->deflicker;
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
-    ret = read_shot(&c, job, &src, &d, &next);
+    ret = read_shot(&c, job, codec, &src, &d, &next);
     if (ret == 1) {
         int frames = 0;
         ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
@@ -477,7 +477,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         rs_decoder_close(&d);
         rs_mask_close(&mask);
         clip_free(&c);
-        if (ret >= 0) {
+        if (ret >= 0 && !job->track_only) {
             RsManifestInfo mi = { job, codec, frames, c.w, c.h,
                                   src.rate, src.tc, stats, c.depth, layout_name(c.lcw, c.lch) };
             ret = rs_clean_write_manifest(&mi);

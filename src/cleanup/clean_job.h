@@ -35,6 +35,14 @@ size_t rs_clip_sample_bytes(const RsClip *c);
 /* Copy the decoded frame v to the end of the clip. Errors name the input and the frame. */
 int rs_clip_keep(RsClip *c, const RsVideoFrame *v, const RsCleanJob *job, const RsCleanSource *src);
 
+/*
+ * The 8-bit luma planes the tracker and the scratch detector read (their
+ * stride is the width): an 8-bit clip's own luma planes, a deeper clip's
+ * luma rounded to 8 bits into *guide (n frames, freed by the caller). The
+ * array is freed by the caller; NULL when out of memory.
+ */
+const uint8_t **rs_clip_luma8(const RsClip *c, uint8_t **guide);
+
 /* Open the writer of job->output for the clip's size, layout and the source's tags. */
 int rs_clip_open_encoder(RsEncoder **e, const RsClip *c, const RsCleanJob *job, const char *codec,
                          const RsCleanSource *src);

@@ -28,6 +28,13 @@
  * is drawn, so their tracker gets the 8-bit luma of every frame from a
  * second decode: w x h bytes a frame (2 MB at 1080p, 6 GB for two minutes),
  * counted against max_memory beside the window.
+ *
+ * Scratches are decided over chains of frames that may run the whole
+ * reel: each window detects them on every frame it holds, a chain taken by
+ * the window before stays taken, and the right context is the detector's
+ * lookahead (scratch_internal.h, doc/cleanup.md "Long shots"). The masks
+ * and the review are written frame by frame as each window's frames are
+ * final, just before they are filled; with track_only nothing is filled.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +42,10 @@
 
 #include "cleanup/clean_job.h"
 #include "cleanup/fill.h"
+#include "cleanup/review.h"
+#include "cleanup/scratch_internal.h"
 #include "rushes/error.h"
+#include "rushes/log.h"
 
 typedef struct Win {
     RsClip *c;
@@ -54,11 +64,25 @@ typedef struct Win {
     size_t sb;              /* bytes of a frame's samples */
     uint8_t *orig[2];       /* decoded samples of the frames being filled */
     uint8_t *carry;         /* the fill of the last frame written */
+    RsCleanReview *rv;      /* the review being written, or NULL */
+    int wn;                 /* frames a window holds */
+    size_t ln;              /* bytes of a luma plane */
+    /* With --scratches, the scratch mask of each frame held, in a ring of wn
+     * planes: clip frame t is at (sm0 + t) % wn. */
+    uint8_t *sbuf;
+    int sm0;
 } Win;
+
+static uint8_t *scratch_mask(const Win *w, int t)
+{
+    return w->sbuf + (size_t)((w->sm0 + t) % w->wn) * w->ln;
+}
 
 static int render(Win *w, int t)
 {
     RsCleanFrame *f = &w->c->f[t];
+    if (w->sbuf)
+        memset(scratch_mask(w, t), 0, w->ln);
     if (w->mask)
         return rs_mask_render(w->mask, w->base + t, (uint8_t *)f->mask, f->mask_stride);
     memset((uint8_t *)f->mask, 0, (size_t)w->c->w * w->c->h);
@@ -91,17 +115,81 @@ static int add_dust(Win *w, int last)
     return ret;
 }
 
-/* Fill and write the frames of the window after the left context, up to its right context. */
-static int fill_window(Win *w, int last)
+/*
+ * Find the scratches of the window's frames (doc/cleanup.md "Long shots"):
+ * the detector reads every frame held, keeps the left context's masks as
+ * they were written and carries the scratches taken there, and ORs what it
+ * finds into the masks of the frames not written yet (frames lc..end-1 are
+ * written now, the right context by the next window). A scratch is counted
+ * and listed by the window that first takes it on a frame it writes.
+ */
+#define LISTED 256
+static int add_scratches(Win *w, int end)
 {
     RsClip *c = w->c;
-    const int end = last ? c->n : c->n - w->right, lc = w->left;
-    w->st->windows++;
-    if (c->n > w->st->held)
-        w->st->held = c->n;
-    int ret = w->job->dust ? add_dust(w, last) : 0;
-    if (ret < 0)
-        return ret;
+    const int n = c->n, lc = w->left;
+    uint8_t *guide = NULL;
+    const uint8_t **l = rs_clip_luma8(c, &guide);
+    uint8_t **m = malloc(sizeof(*m) * n);
+    RsScratch *list = malloc(sizeof(*list) * LISTED);
+    uint8_t carried[LISTED];
+    int found = 0;
+    int ret = !l || !m || !list ? rs_error(RS_ENOMEM, "scratches: out of memory for %d frames", n) : 0;
+    for (int t = 0; ret >= 0 && t < n; t++)
+        m[t] = scratch_mask(w, t);
+    if (ret >= 0)
+        ret = rs_scratch_detect_window(l, c->w, n, c->w, c->h, &w->job->scratch, lc, m, c->w, list, carried,
+                                       LISTED, &found);
+    for (int i = 0; ret >= 0 && i < found; i++) {
+        /* Past the list nothing says where a chain is: it is counted, as the whole shot would. */
+        if (i < LISTED && (carried[i] || list[i].first >= end))
+            continue;
+        w->st->scratches++;
+        if (i < LISTED)
+            rs_log(RS_LOG_INFO, "%s: scratch %lld: frames %lld-%lld, x %.1f-%.1f, %s, %d px, contrast %.1f",
+                   w->job->input, (long long)(w->st->scratches - 1), (long long)(w->base + list[i].first),
+                   (long long)(w->base + list[i].last), list[i].x_first, list[i].x_last,
+                   list[i].polarity > 0 ? "bright" : "dark", list[i].width, list[i].contrast);
+    }
+    for (int t = lc; ret >= 0 && t < n; t++) {
+        uint8_t *fm = (uint8_t *)c->f[t].mask;
+        for (size_t i = 0; i < w->ln; i++) {
+            if (t < end)
+                w->st->scratch_pixels += m[t][i];
+            fm[i] |= m[t][i];
+        }
+    }
+    free(list);
+    free(m);
+    free(guide);
+    free(l);
+    return ret;
+}
+
+/* The masks and the review of frames lc..end-1, final now, before they are filled. */
+static int write_outputs(Win *w, int lc, int end)
+{
+    const RsClip *c = w->c;
+    int ret = 0;
+    for (int t = lc; ret >= 0 && t < end; t++) {
+        if (w->job->mask_out)
+            ret = rs_clean_write_mask(w->job->mask_out, w->base + t, &c->f[t], c->w, c->h);
+        if (ret >= 0 && w->rv)
+            ret = rs_clean_review_write(w->rv, &c->f[t]);
+    }
+    return ret;
+}
+
+static void progress(Win *w)
+{
+    if (w->job->progress)
+        w->job->progress(w->job->opaque, w->written, w->total > w->written ? w->total : w->written);
+}
+
+/* Fill frames lc..end-1 of the window and write them. */
+static int fill_frames(Win *w, int lc, int end)
+{
+    RsClip *c = w->c;
     RsCleanSettings s = w->job->fill;
     s.seed += (uint32_t)(3 * w->base);
     /* Every frame looks as far as the context reaches, not farther: a frame in the middle of a
@@ -109,7 +197,7 @@ static int fill_window(Win *w, int last)
     if (s.max_distance > w->ctx)
         s.max_distance = w->ctx;
     RsFillCtx fc;
-    ret = rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s);
+    int ret = rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s);
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", w->job->input, c->n);
     /* The flows saw the decoded samples; the carry reads the fill. orig[1] holds the frame before t. */
@@ -130,14 +218,37 @@ static int fill_window(Win *w, int last)
         w->orig[0] = w->orig[1];
         w->orig[1] = o;
         w->written++;
-        if (w->job->progress)
-            w->job->progress(w->job->opaque, w->written, w->total > w->written ? w->total : w->written);
+        progress(w);
     }
     rs_fill_free(&fc);
     /* The last frame written goes on as the carry; its slot gets its decoded samples back. */
     if (ret >= 0 && end > lc) {
         memcpy(w->carry, c->buf[end - 1], w->sb);
         memcpy(c->buf[end - 1], w->orig[1], w->sb);
+    }
+    return ret;
+}
+
+/* Fill and write the frames of the window after the left context, up to its right context. */
+static int fill_window(Win *w, int last)
+{
+    RsClip *c = w->c;
+    const int end = last ? c->n : c->n - w->right, lc = w->left;
+    w->st->windows++;
+    if (c->n > w->st->held)
+        w->st->held = c->n;
+    int ret = w->job->dust ? add_dust(w, last) : 0;
+    if (ret >= 0 && w->job->scratches)
+        ret = add_scratches(w, end);
+    if (ret >= 0)
+        ret = write_outputs(w, lc, end);
+    if (ret < 0)
+        return ret;
+    if (w->job->track_only) {
+        for (int t = lc; t < end; t++, w->written++)
+            progress(w);
+    } else {
+        ret = fill_frames(w, lc, end);
     }
     if (ret < 0 || last)
         return ret;
@@ -151,6 +262,7 @@ static int fill_window(Win *w, int last)
     w->base += drop;
     w->left = w->ctx;
     w->dust_from -= drop;
+    w->sm0 = (w->sm0 + drop) % w->wn;
     return 0;
 }
 
@@ -242,7 +354,8 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
                      const char *codec, const RsCleanSource *src, RsCleanStats *st, int *frames)
 {
     const int wn = c->n;
-    Win w = { .c = c, .job = job, .mask = mask, .st = st, .sb = rs_clip_sample_bytes(c) };
+    Win w = { .c = c, .job = job, .mask = mask, .st = st, .sb = rs_clip_sample_bytes(c), .wn = wn,
+              .ln = (size_t)c->w * c->h };
     /* A quarter of the window at most, so each window writes at least half of what it holds. */
     const int md = job->fill.max_distance;
     w.ctx = md <= (wn - 1) / 4 ? md : (wn - 1) / 4;
@@ -256,9 +369,16 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     w.orig[0] = malloc(w.sb);
     w.orig[1] = malloc(w.sb);
     w.carry = malloc(w.sb);
-    int ret = !w.orig[0] || !w.orig[1] || !w.carry ? rs_error(RS_ENOMEM, "%s: out of memory", job->input) : 0;
-    if (ret >= 0)
+    w.sbuf = job->scratches ? malloc(w.ln * wn) : NULL;
+    int ret = !w.orig[0] || !w.orig[1] || !w.carry || (job->scratches && !w.sbuf) ?
+              rs_error(RS_ENOMEM, "%s: out of memory", job->input) : 0;
+    if (ret >= 0 && !job->track_only)
         ret = rs_clip_open_encoder(&w.e, c, job, codec, src);
+    if (ret >= 0 && job->mask_out)
+        ret = rs_clean_mask_folder(job->mask_out);
+    if (ret >= 0 && job->review)
+        ret = rs_clean_review_open(&w.rv, job->review, c->w, c->h, c->lcw, c->lch, src->rate, src->tc,
+                                   job->threads);
     for (int t = 0; ret >= 0 && t < c->n; t++)
         ret = render(&w, t);
     /* The first window is full and next waits: the shot goes on. */
@@ -291,6 +411,9 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory at frame %lld", job->input, (long long)(w.base + c->n));
     int cret = w.e ? rs_encoder_close(&w.e) : 0;
+    const int rret = rs_clean_review_close(&w.rv);
+    cret = cret < 0 ? cret : rret;
+    free(w.sbuf);
     free(w.orig[0]);
     free(w.orig[1]);
     free(w.carry);

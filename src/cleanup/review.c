@@ -65,26 +65,46 @@ static int write_png(const char *path, const uint8_t *mask, ptrdiff_t stride, in
     return 0;
 }
 
-int rs_clean_write_masks(const char *dir, const RsCleanFrame *f, int n, int w, int h)
+int rs_clean_mask_folder(const char *dir)
 {
     if (mkdir(dir, 0777) < 0 && errno != EEXIST)
         return rs_error(RS_EIO, "%s: cannot create the mask folder", dir);
+    return 0;
+}
+
+int rs_clean_write_mask(const char *dir, int64_t t, const RsCleanFrame *f, int w, int h)
+{
     const size_t len = strlen(dir) + 32;
     char *path = malloc(len);
     uint8_t *row = malloc((size_t)w);
     int ret = !path || !row ? rs_error(RS_ENOMEM, "%s: out of memory", dir) : 0;
-    for (int t = 0; ret >= 0 && t < n; t++) {
-        snprintf(path, len, "%s/mask_%06d.png", dir, t);
-        ret = write_png(path, f[t].mask, f[t].mask_stride, w, h, row);
+    if (ret >= 0) {
+        snprintf(path, len, "%s/mask_%06lld.png", dir, (long long)t);
+        ret = write_png(path, f->mask, f->mask_stride, w, h, row);
     }
     free(row);
     free(path);
     return ret;
 }
 
-int rs_clean_write_review(const char *path, const RsCleanFrame *f, int n, int w, int h, int lcw, int lch,
-                          RsRational rate, const char *tc, int threads)
+int rs_clean_write_masks(const char *dir, const RsCleanFrame *f, int n, int w, int h)
 {
+    int ret = rs_clean_mask_folder(dir);
+    for (int t = 0; ret >= 0 && t < n; t++)
+        ret = rs_clean_write_mask(dir, t, &f[t], w, h);
+    return ret;
+}
+
+struct RsCleanReview {
+    RsEncoder *e;
+    int w, h, lcw, lch, cw, ch;
+    uint8_t *p[3];
+};
+
+int rs_clean_review_open(RsCleanReview **out, const char *path, int w, int h, int lcw, int lch, RsRational rate,
+                         const char *tc, int threads)
+{
+    *out = NULL;
     RsEncoderSettings es;
     rs_encoder_default_settings(&es);
     es.video_codec = "ffv1";
@@ -96,36 +116,67 @@ int rs_clean_write_review(const char *path, const RsCleanFrame *f, int n, int w,
     es.chroma = !lcw ? 444 : lch ? 420 : 422;
     es.chroma_444 = !lcw;
     es.start_timecode = tc;
+    RsCleanReview *r = calloc(1, sizeof(*r));
     const int cw = (w + (1 << lcw) - 1) >> lcw, ch = (h + (1 << lch) - 1) >> lch;
-    uint8_t *buf = malloc((size_t)w * h + 2 * (size_t)cw * ch);
-    if (!buf)
+    uint8_t *buf = r ? malloc((size_t)w * h + 2 * (size_t)cw * ch) : NULL;
+    if (!buf) {
+        free(r);
         return rs_error(RS_ENOMEM, "%s: out of memory", path);
-    uint8_t *p[3] = { buf, buf + (size_t)w * h, buf + (size_t)w * h + (size_t)cw * ch };
-    RsEncoder *e = NULL;
-    int ret = rs_encoder_open(&e, path, &es);
+    }
+    *r = (RsCleanReview){ NULL, w, h, lcw, lch, cw, ch,
+                          { buf, buf + (size_t)w * h, buf + (size_t)w * h + (size_t)cw * ch } };
+    int ret = rs_encoder_open(&r->e, path, &es);
+    if (ret < 0) {
+        free(buf);
+        free(r);
+        return ret;
+    }
+    *out = r;
+    return 0;
+}
+
+int rs_clean_review_write(RsCleanReview *r, const RsCleanFrame *fr)
+{
     /* Pure red in BT.709 limited range, mixed half and half with the picture. */
     static const int red[3] = { 63, 102, 240 };
-    for (int t = 0; ret >= 0 && t < n; t++) {
-        const RsCleanFrame *fr = &f[t];
-        const int depth = rs_clean_depth(fr), hbd = depth > 8, sh8 = depth - 8;
-        const int half = sh8 ? 1 << (sh8 - 1) : 0;
-        for (int pl = 0; pl < 3; pl++) {
-            const int pw = pl ? cw : w, ph = pl ? ch : h, sx = pl ? lcw : 0, sy = pl ? lch : 0;
-            for (int y = 0; y < ph; y++)
-                for (int x = 0; x < pw; x++) {
-                    int v = (rs_px(fr->plane[pl], fr->stride[pl], hbd, x, y) + half) >> sh8;
-                    v = v > 255 ? 255 : v;
-                    /* A chroma sample is tinted when the top-left luma pixel it covers is masked. */
-                    if (fr->mask[(y << sy) * fr->mask_stride + (x << sx)])
-                        v = (v + red[pl] + 1) >> 1;
-                    p[pl][(size_t)y * pw + x] = (uint8_t)v;
-                }
-        }
-        const uint8_t *planes[3] = { p[0], p[1], p[2] };
-        const ptrdiff_t strides[3] = { w, cw, cw };
-        ret = rs_encoder_write_video(e, planes, strides);
+    const int depth = rs_clean_depth(fr), hbd = depth > 8, sh8 = depth - 8;
+    const int half = sh8 ? 1 << (sh8 - 1) : 0;
+    for (int pl = 0; pl < 3; pl++) {
+        const int pw = pl ? r->cw : r->w, ph = pl ? r->ch : r->h, sx = pl ? r->lcw : 0, sy = pl ? r->lch : 0;
+        for (int y = 0; y < ph; y++)
+            for (int x = 0; x < pw; x++) {
+                int v = (rs_px(fr->plane[pl], fr->stride[pl], hbd, x, y) + half) >> sh8;
+                v = v > 255 ? 255 : v;
+                /* A chroma sample is tinted when the top-left luma pixel it covers is masked. */
+                if (fr->mask[(y << sy) * fr->mask_stride + (x << sx)])
+                    v = (v + red[pl] + 1) >> 1;
+                r->p[pl][(size_t)y * pw + x] = (uint8_t)v;
+            }
     }
-    int cret = e ? rs_encoder_close(&e) : 0;
-    free(buf);
+    const uint8_t *planes[3] = { r->p[0], r->p[1], r->p[2] };
+    const ptrdiff_t strides[3] = { r->w, r->cw, r->cw };
+    return rs_encoder_write_video(r->e, planes, strides);
+}
+
+int rs_clean_review_close(RsCleanReview **rp)
+{
+    RsCleanReview *r = *rp;
+    if (!r)
+        return 0;
+    int ret = rs_encoder_close(&r->e);
+    free(r->p[0]);
+    free(r);
+    *rp = NULL;
+    return ret;
+}
+
+int rs_clean_write_review(const char *path, const RsCleanFrame *f, int n, int w, int h, int lcw, int lch,
+                          RsRational rate, const char *tc, int threads)
+{
+    RsCleanReview *r;
+    int ret = rs_clean_review_open(&r, path, w, h, lcw, lch, rate, tc, threads);
+    for (int t = 0; ret >= 0 && t < n; t++)
+        ret = rs_clean_review_write(r, &f[t]);
+    int cret = rs_clean_review_close(&r);
     return ret < 0 ? ret : cret;
 }

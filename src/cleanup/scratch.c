@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cleanup/flow_internal.h"
+#include "cleanup/scratch_internal.h"
 #include "rushes/error.h"
 #include "rushes/log.h"
 #include "rushes/scratch.h"
@@ -365,9 +366,22 @@ static void paint(const Frame *fr, int t, int k, const Track *tr, int w, int h, 
         memset(m + y * ms + x0, 1, x1 - x0 + 1);
 }
 
-int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
-                      const RsScratchSettings *s, uint8_t *const *masks, ptrdiff_t mask_stride,
-                      RsScratch *found, int max_found, int *nfound)
+/* Whether chain k shows on one of the frames before keep where its line's centre column is masked. */
+static int carried(const Frame *fr, int k, const Track *tr, int keep, uint8_t *const *masks, ptrdiff_t ms, int w)
+{
+    for (int t = tr->first; t <= tr->last && t < keep; t++) {
+        const Cand *cd = find(&fr[t], k);
+        const int x = cd ? (int)lrintf(cd->x) : -1;
+        for (int y = cd ? cd->r0 : 0; cd && x >= 0 && x < w && y < cd->r1; y++)
+            if (masks[t][y * ms + x])
+                return 1;
+    }
+    return 0;
+}
+
+int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                             const RsScratchSettings *s, int keep, uint8_t *const *masks, ptrdiff_t mask_stride,
+                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound)
 {
     RsScratchSettings def;
     if (!s) {
@@ -443,9 +457,6 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
         }
     }
     int nf = 0;
-    for (int t = 0; t < n; t++)
-        for (int y = 0; y < height; y++)
-            memset(masks[t] + y * mask_stride, 0, width);
     for (int k = 0; ret >= 0 && k < ntracks; k++) {
         Track *tr = &tracks[k];
         /* The picture weaved enough under it (rms of its motion) and the line did not follow:
@@ -457,18 +468,22 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
                    "slope %.2f, range %.2f px, crossings %d", k, tr->first, tr->last, tr->x_last, tr->pairs,
                    tr->pairs ? sqrt(tr->spp / tr->pairs) : 0.0, tr->spp > 0 ? tr->spd / tr->spp : 0.0,
                    tr->dmax - tr->dmin, tr->crossings);
-        if (tr->count < s->min_frames ||
-            (tr->dmax - tr->dmin < s->min_motion && (!s->min_crossings || tr->crossings < s->min_crossings) &&
-             !weaves))
+        /* A chain an earlier window took (its line is masked on a frame written already) stays taken. */
+        const int carry = keep && carried(fr, k, tr, keep, masks, mask_stride, width);
+        if (!carry && (tr->count < s->min_frames ||
+                       (tr->dmax - tr->dmin < s->min_motion &&
+                        (!s->min_crossings || tr->crossings < s->min_crossings) && !weaves)))
             continue;
         tr->accepted = 1;
         if (found && nf < max_found) {
             const Cand *c0 = find(&fr[tr->first], k), *c1 = find(&fr[tr->last], k);
             found[nf] = (RsScratch){ tr->first, tr->last, c0->x, c1->x, tr->width, tr->pol, tr->contrast / tr->count,
                                      tr->dmax - tr->dmin, tr->crossings };
+            if (was_carried)
+                was_carried[nf] = (uint8_t)carry;
         }
         nf++;
-        for (int t = tr->first; t <= tr->last; t++)
+        for (int t = tr->first > keep ? tr->first : keep; t <= tr->last; t++)
             paint(fr, t, k, tr, width, height, s->margin, masks[t], mask_stride);
     }
     if (nfound)
@@ -479,4 +494,22 @@ end:
     free(tracks);
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "scratch: out of memory for %d frames of %dx%d", n, width, height)
                             : ret;
+}
+
+int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                      const RsScratchSettings *s, uint8_t *const *masks, ptrdiff_t mask_stride,
+                      RsScratch *found, int max_found, int *nfound)
+{
+    RsScratchSettings def;
+    if (!s) {
+        rs_scratch_default_settings(&def);
+        s = &def;
+    }
+    /* The masks are cleared only once the sizes are known to be good. */
+    if (check(n, width, height, s, masks) >= 0 && luma && stride >= width)
+        for (int t = 0; t < n; t++)
+            for (int y = 0; y < height; y++)
+                memset(masks[t] + y * mask_stride, 0, width);
+    return rs_scratch_detect_window(luma, stride, n, width, height, s, 0, masks, mask_stride, found, NULL,
+                                    max_found, nfound);
 }

@@ -182,9 +182,18 @@ static int open_video(RsEncoder *e, const RsEncoderSettings *s)
     const AVCodec *codec = avcodec_find_encoder_by_name(s->video_codec);
     if (!codec)
         return rs_error(RS_EUNSUP, "%s: video codec \"%s\" is not available", e->path, s->video_codec);
-    if (s->width < 16 || s->height < 16 || (s->width | s->height) & 1)
-        return rs_error(RS_EINVAL, "%s: video size %dx%d must be even and at least 16x16",
-                        e->path, s->width, s->height);
+    if (s->width < 16 || s->height < 16)
+        return rs_error(RS_EINVAL, "%s: video size %dx%d is under 16x16", e->path, s->width, s->height);
+    /* FFV1 stores any size in any chroma layout (its chroma planes are the rounded-up halves),
+     * and pictures are RGB. prores_ks codes the 4:2:2 chroma of an odd width wrongly (FFmpeg's
+     * 97x64 test pattern came back at 23 dB in Cb, against 50 dB at 96x64 and 47 at 98x64) but
+     * 4:4:4 (profile 4) and odd heights well; x264 and DNxHR are written in 4:2:0 or 4:2:2 here
+     * and are kept to even sizes. */
+    const int odd_ok = !strcmp(s->video_codec, "ffv1") || is_sequence_codec(s->video_codec);
+    const int prores = !strncmp(s->video_codec, "prores", 6);
+    if (!odd_ok && (prores ? s->prores_profile < 4 && s->width & 1 : (s->width | s->height) & 1))
+        return rs_error(RS_EINVAL, "%s: %s takes %s, not %dx%d", e->path, s->video_codec,
+                        prores ? "an even width below profile 4 (4444)" : "even sizes", s->width, s->height);
     if (s->frame_rate.num <= 0 || s->frame_rate.den <= 0 || s->frame_rate.num > INT32_MAX ||
         s->frame_rate.den > INT32_MAX)
         return rs_error(RS_EINVAL, "%s: bad frame rate %" PRId64 "/%" PRId64, e->path,

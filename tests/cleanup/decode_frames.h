@@ -11,7 +11,8 @@
 
 /*
  * The first n pictures of path, each frame's planes packed one after the
- * other (Y w x h, then Cb and Cr at (w >> lcw) x (h >> lch)), one byte a
+ * other (Y w x h, then Cb and Cr at w x h shifted by lcw, lch and rounded
+ * up: 49x33 for 97x65 4:2:0), one byte a
  * sample at depth 8 and two above. Fails a check unless the file opens and
  * n frames of that size, layout and depth come. tc and rate (may be NULL)
  * receive the file's start timecode and frame rate. The caller frees the
@@ -20,7 +21,7 @@
 static inline uint8_t *fx_decode_frames(const char *path, int n, int w, int h, int lcw, int lch, int depth,
                                         char tc[16], RsRational *rate)
 {
-    const int bps = depth > 8 ? 2 : 1, cw = w >> lcw, ch = h >> lch;
+    const int bps = depth > 8 ? 2 : 1, cw = (w + (1 << lcw) - 1) >> lcw, ch = (h + (1 << lch) - 1) >> lch;
     const size_t frame = ((size_t)w * h + 2 * (size_t)cw * ch) * bps;
     uint8_t *buf = calloc(n, frame);
     RsDecoder *d = NULL;

@@ -273,7 +273,7 @@ static void test_refused(void)
     job.max_frames = 12;
     job.deflicker = 5;
     RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ERANGE);
-    RS_CHECK_CONTAINS(rs_error_message(), "need the whole shot");
+    RS_CHECK_CONTAINS(rs_error_message(), "needs the whole shot");
     job.deflicker = 0;
     job.max_frames = 7;
     RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ERANGE);

@@ -59,7 +59,7 @@ check "keeps its range" contains <(ffprobe -v error -show_entries stream=color_r
   "$TMP/win_pc.mkv") "^pc"
 expect_exit 3 "deflicker still needs the whole shot" "$RUSHES" clean "$TMP/long.mkv" --deflicker \
   --max-frames 10 --out "$TMP/x.mkv"
-check "and says so" contains "$TMP/err" 'need the whole shot'
+check "and says so" contains "$TMP/err" 'needs the whole shot'
 
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]
