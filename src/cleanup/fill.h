@@ -21,6 +21,8 @@ typedef struct RsFillCtx {
     /* bad[t]: per plane (Y, Cb, Cr back to back) a byte per sample: RS_FILL_BAD in
      * the grown mask (not a source), RS_FILL_MASK in the mask itself (to fill). */
     uint8_t **bad;
+    /* Scratch maps of rs_fill_frame(), kept from frame to frame: luma's, chroma's. */
+    uint8_t *work[2];
 } RsFillCtx;
 
 /* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */

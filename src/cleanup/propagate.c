@@ -101,16 +101,17 @@ static float from_time(const RsFillCtx *c, int t, int p, int x, int y, float *ne
  * the same share of the range at any depth, so one misaligned edge cannot
  * dominate) is known; it is spread inwards over the mask and added to the
  * pixels filled from other frames. The ring's propagated values are in val[]
- * already (the search covers a band around the mask).
+ * already (the search covers a band around the mask). Only rows y0..y1 of
+ * the maps are read and written (see fill_plane()).
  */
-static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, float *val, float *corr,
-                         float *scratch, uint8_t *state)
+static int correct_seam(const RsFillCtx *c, int t, int p, int y0, int y1, const uint8_t *msk, float *val,
+                        float *corr, float *scratch, uint8_t *state)
 {
     const int w = c->pw[p], h = c->ph[p];
     const uint8_t *d = c->frames[t].plane[p];
     const ptrdiff_t s = c->frames[t].stride[p];
     const float lim = (float)(32 << (c->depth - 8));
-    for (int y = 0; y < h; y++)
+    for (int y = y0; y <= y1; y++)
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
             corr[i] = scratch[i] = 0;
@@ -134,14 +135,16 @@ static int correct_seam(const RsFillCtx *c, int t, int p, const uint8_t *msk, fl
                 corr[i] = r < -lim ? -lim : r > lim ? lim : r;
             }
         }
-    if (rs_fill_complete(corr, NULL, w, h, state) < 0)
-        return rs_error(RS_ENOMEM, "clean: out of memory for the seam of frame %d", t);
+    const size_t o = (size_t)y0 * w;
+    const int hc = y1 - y0 + 1;
+    if (rs_fill_complete(corr + o, NULL, w, hc, state + o) < 0)
+        return RS_ENOMEM;
     /* What the edge says holds near it; deep inside a large mask it says little (a local
      * misalignment, the object's shadow), so it fades over 12 pixels of a 640-pixel-wide
      * plane, the same share of any picture. */
     const float fade = 12.0f * w / 640 > 2 ? 12.0f * w / 640 : 2;
-    rs_fill_edge_distance(msk, w, h, scratch);
-    for (size_t i = 0; i < (size_t)w * h; i++)
+    rs_fill_edge_distance(msk + o, w, hc, scratch + o);
+    for (size_t i = o; i < o + (size_t)w * hc; i++)
         if (msk[i] && val[i] >= 0)
             val[i] += corr[i] * expf(-(scratch[i] - 1) / fade);
     return 0;
@@ -152,6 +155,7 @@ typedef struct Rows {
     int t, p;
     const uint8_t *want;
     float *val, *near;
+    int y1;             /* the last row to search */
     atomic_int next;    /* next row to search */
 } Rows;
 
@@ -159,8 +163,8 @@ typedef struct Rows {
 static void *search_rows(void *opaque)
 {
     Rows *r = opaque;
-    const int w = r->c->pw[r->p], h = r->c->ph[r->p];
-    for (int y; (y = atomic_fetch_add(&r->next, 1)) < h;)
+    const int w = r->c->pw[r->p];
+    for (int y; (y = atomic_fetch_add(&r->next, 1)) <= r->y1;)
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * w + x;
             r->val[i] = r->want[i] ? from_time(r->c, r->t, r->p, x, y, &r->near[i]) : -1;
@@ -168,16 +172,23 @@ static void *search_rows(void *opaque)
     return NULL;
 }
 
-/*
- * val[] of plane p: the background seen in other frames where want[] is set,
- * -1 where none (or not wanted); near[]: how many frames away.
- */
-static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *want, float *val, float *near)
+/* How many threads the settings ask for, 1..16. */
+static int thread_count(const RsFillCtx *c)
 {
-    Rows r = { .c = c, .t = t, .p = p, .want = want, .val = val, .near = near };
-    atomic_init(&r.next, 0);
     int nt = c->s.threads > 0 ? c->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt;
+    return nt < 1 ? 1 : nt > 16 ? 16 : nt;
+}
+
+/*
+ * val[] of plane p, rows y0..y1: the background seen in other frames where
+ * want[] is set, -1 where none (or not wanted); near[]: how many frames away.
+ */
+static void search_plane(const RsFillCtx *c, int t, int p, int y0, int y1, const uint8_t *want, float *val,
+                         float *near)
+{
+    Rows r = { .c = c, .t = t, .p = p, .want = want, .val = val, .near = near, .y1 = y1 };
+    atomic_init(&r.next, y0);
+    const int nt = thread_count(c);
     pthread_t th[16];
     int started = 0;
     for (int i = 1; i < nt; i++, started++)
@@ -189,98 +200,160 @@ static void search_plane(const RsFillCtx *c, int t, int p, const uint8_t *want, 
         pthread_join(th[i], NULL);
 }
 
+/* Scratch maps of one plane: five of bytes, then four of floats. */
+static size_t plane_scratch_bytes(const RsFillCtx *c, int p)
+{
+    return (size_t)c->pw[p] * c->ph[p] * (5 + 4 * sizeof(float));
+}
+
+/*
+ * Fill plane p of frame t, using scratch (plane_scratch_bytes()). Planes
+ * share nothing but the frames they read (which no plane's fill changes
+ * where another plane reads: see below), so they can run on different
+ * threads; only plane 0 counts in stats. Returns 0, RS_ENOMEM (no message:
+ * it may run on a helper thread) or another negative code.
+ *
+ * Everything before the synthesis reads and writes only rows y0..y1 of the
+ * maps: the mask's rows and a margin of five, which hold the band (3 rows),
+ * the ring the completions read around it (1 row) and a spare row. Pixels
+ * outside those rows are neither masked nor in the band, so they were
+ * skipped by every loop, and the completions and the chamfer distance see
+ * known rows before the margin's edge as they saw them in the whole plane:
+ * the output is the same, bit for bit, as over the whole plane. The blends
+ * are given the rows as a shorter plane of the same width (their lengths
+ * scale with the width).
+ */
+static int fill_plane(RsFillCtx *c, int t, int p, uint8_t *scratch, RsCleanStats *stats)
+{
+    const int w = c->pw[p], h = c->ph[p];
+    const size_t n = (size_t)w * h;
+    uint8_t *hole = scratch, *ok = hole + n, *msk = ok + n, *band = msk + n, *want = band + n;
+    float *val = (float *)(want + n), *corr = val + n, *fscratch = corr + n, *near = fscratch + n;
+    const uint8_t *bad = c->bad[t] + plane_offset(c, p);
+    int y0 = h, y1 = -1;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (bad[(size_t)y * w + x] & RS_FILL_MASK) {
+                y0 = y < y0 ? y : y0;
+                y1 = y;
+                break;
+            }
+    if (y1 < 0)
+        return 0;   /* nothing masked in this plane */
+    y0 = y0 - 5 > 0 ? y0 - 5 : 0;
+    y1 = y1 + 5 < h - 1 ? y1 + 5 : h - 1;
+    const size_t o = (size_t)y0 * w, nc = (size_t)(y1 - y0 + 1) * w;
+    const int hc = y1 - y0 + 1;
+    for (size_t i = o; i < o + nc; i++)
+        msk[i] = !!(bad[i] & RS_FILL_MASK);
+    uint8_t *d = c->frames[t].plane[p];
+    const ptrdiff_t s = c->frames[t].stride[p];
+    int nsynth = 0, ntime = 0;
+    /* The band: pixels within 3 of the mask, where the seam correction and the
+     * spatial blend compare the fill from other frames with the frame itself. */
+    memcpy(band + o, msk + o, nc);
+    if (rs_fill_dilate(band + o, w, hc, 3) < 0)
+        return RS_ENOMEM;
+    for (size_t i = o; i < o + nc; i++) {
+        band[i] = band[i] && !msk[i];
+        want[i] = band[i] | msk[i];
+    }
+    search_plane(c, t, p, y0, y1, want, val, near);
+    for (size_t i = o; i < o + nc; i++)
+        ntime += msk[i] && val[i] >= 0;
+    int ret;
+    if (c->s.seam && ntime && (ret = correct_seam(c, t, p, y0, y1, msk, val, corr, fscratch, hole)) < 0)
+        return ret;
+    if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, near + o) < 0)
+        return RS_ENOMEM;
+    /* The synthesis reads the whole plane's map of what to fill. */
+    memset(hole, 0, n);
+    for (int y = y0; y <= y1; y++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x;
+            if (!msk[i])
+                continue;
+            float v = val[i];
+            if (v >= 0) {
+                if (!p && stats)
+                    stats->from_time++;
+            } else if (t > 0) {
+                /* The previous frame is filled already: carry its fill along the flow. */
+                float px = (float)x, py = (float)y;
+                step(c, c->bwd[t], p, &px, &py);
+                v = fetch(c, t - 1, p, px, py, 0);
+                if (v >= 0 && !p && stats)
+                    stats->carried++;
+            }
+            if (!p && stats)
+                stats->masked++;
+            if (v >= 0) {
+                const float mx = (float)c->maxval;
+                rs_px_set(d, s, c->hbd, x, y, (int)lrintf(v < 0 ? 0 : v > mx ? mx : v));
+            } else {
+                hole[i] = 1;
+                nsynth++;
+            }
+        }
+    if (!nsynth)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        ok[i] = !(bad[i] & RS_FILL_BAD);
+    int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
+    ps = ps < 3 ? 3 : ps;
+    memcpy(band + o, hole + o, nc);
+    ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+    /* Synthesised texture is right in kind but rarely in place: near the edge the smooth
+     * interpolation of the surroundings weighs more, within about three patches. Skipped
+     * when the plane had nothing known to synthesise from. The synthesised pixels lie in
+     * the mask's rows, so the blend reads those rows only, as above. */
+    if (!ret && rs_fill_blend_synth(d + y0 * s, s, c->depth, w, hc, band + o, (float)(3 * ps)) < 0)
+        ret = RS_ENOMEM;
+    if (ret >= 0 && !p && stats) {
+        stats->synthesised += nsynth - ret;
+        stats->unfilled += ret;
+    }
+    return ret < 0 ? ret : 0;
+}
+
+typedef struct Chroma {
+    RsFillCtx *c;
+    int t;
+    uint8_t *scratch;
+    int ret;
+} Chroma;
+
+static void *fill_chroma(void *opaque)
+{
+    Chroma *j = opaque;
+    j->ret = fill_plane(j->c, j->t, 1, j->scratch, NULL);
+    if (j->ret >= 0)
+        j->ret = fill_plane(j->c, j->t, 2, j->scratch, NULL);
+    return NULL;
+}
+
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
-    const size_t ln = (size_t)c->w * c->h;
-    uint8_t *hole = calloc(ln, 5);
-    float *val = malloc(sizeof(float) * ln * 4);
-    if (!hole || !val) {
-        free(hole);
-        free(val);
+    /* The scratch maps live as long as the fill: a frame's would be as big as the frame
+     * eight times over, and fresh pages cost the kernel's time to fault in every frame. */
+    const int nt = thread_count(c);
+    if (!c->work[0] && !(c->work[0] = malloc(plane_scratch_bytes(c, 0))))
         return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-    }
-    uint8_t *ok = hole + ln, *msk = ok + ln, *band = msk + ln, *want = band + ln;
-    float *corr = val + ln, *scratch = corr + ln, *near = scratch + ln;
-    int ret = 0;
-    for (int p = 0; p < 3 && ret >= 0; p++) {
-        const int w = c->pw[p], h = c->ph[p];
-        const uint8_t *bad = c->bad[t] + plane_offset(c, p);
-        for (size_t i = 0; i < (size_t)w * h; i++)
-            msk[i] = !!(bad[i] & RS_FILL_MASK);
-        uint8_t *d = c->frames[t].plane[p];
-        const ptrdiff_t s = c->frames[t].stride[p];
-        int nsynth = 0, ntime = 0;
-        memset(hole, 0, (size_t)w * h);
-        /* The band: pixels within 3 of the mask, where the seam correction and the
-         * spatial blend compare the fill from other frames with the frame itself. */
-        memcpy(band, msk, (size_t)w * h);
-        if (rs_fill_dilate(band, w, h, 3) < 0) {
-            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-            break;
-        }
-        for (size_t i = 0; i < (size_t)w * h; i++) {
-            band[i] = band[i] && !msk[i];
-            want[i] = band[i] | msk[i];
-        }
-        search_plane(c, t, p, want, val, near);
-        for (size_t i = 0; i < (size_t)w * h; i++)
-            ntime += msk[i] && val[i] >= 0;
-        if (c->s.seam && ntime && (ret = correct_seam(c, t, p, msk, val, corr, scratch, hole)) < 0)
-            break;
-        if (ntime && rs_fill_blend_spatial(d, s, c->depth, w, h, msk, band, val, near) < 0) {
-            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-            break;
-        }
-        memset(hole, 0, (size_t)w * h);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                size_t i = (size_t)y * w + x;
-                if (!msk[i])
-                    continue;
-                float v = val[i];
-                if (v >= 0) {
-                    if (!p && stats)
-                        stats->from_time++;
-                } else if (t > 0) {
-                    /* The previous frame is filled already: carry its fill along the flow. */
-                    float px = (float)x, py = (float)y;
-                    step(c, c->bwd[t], p, &px, &py);
-                    v = fetch(c, t - 1, p, px, py, 0);
-                    if (v >= 0 && !p && stats)
-                        stats->carried++;
-                }
-                if (!p && stats)
-                    stats->masked++;
-                if (v >= 0) {
-                    const float mx = (float)c->maxval;
-                    rs_px_set(d, s, c->hbd, x, y, (int)lrintf(v < 0 ? 0 : v > mx ? mx : v));
-                } else {
-                    hole[i] = 1;
-                    nsynth++;
-                }
-            }
-        if (!nsynth)
-            continue;
-        for (size_t i = 0; i < (size_t)w * h; i++)
-            ok[i] = !(bad[i] & RS_FILL_BAD);
-        int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
-        ps = ps < 3 ? 3 : ps;
-        memcpy(band, hole, (size_t)w * h);
-        ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
-        /* Synthesised texture is right in kind but rarely in place: near the edge the smooth
-         * interpolation of the surroundings weighs more, within about three patches. Skipped
-         * when the plane had nothing known to synthesise from. */
-        if (!ret && rs_fill_blend_synth(d, s, c->depth, w, h, band, (float)(3 * ps)) < 0)
-            ret = rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-        if (ret >= 0 && !p && stats) {
-            stats->synthesised += nsynth - ret;
-            stats->unfilled += ret;
-        }
-        ret = ret < 0 ? ret : 0;
-    }
-    free(hole);
-    free(val);
-    return ret;
+    if (nt > 1 && !c->work[1] && !(c->work[1] = malloc(plane_scratch_bytes(c, 1))))
+        return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
+    /* Luma here, chroma on a helper thread when there are two: the planes of a frame are
+     * independent (each reads its own plane of other frames and writes its own), and the
+     * synthesis seeds are per plane, so the output does not depend on which thread ran it. */
+    Chroma ch = { c, t, c->work[nt > 1], 0 };
+    pthread_t th;
+    const int helper = nt > 1 && !pthread_create(&th, NULL, fill_chroma, &ch);
+    int ret = fill_plane(c, t, 0, c->work[0], stats);
+    if (helper)
+        pthread_join(th, NULL);
+    else if (ret >= 0)
+        fill_chroma(&ch);
+    ret = ret < 0 ? ret : ch.ret;
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t) : ret;
 }
 
 int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2_chroma_w,
