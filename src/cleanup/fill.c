@@ -36,12 +36,39 @@ void rs_clean_default_settings(RsCleanSettings *s)
  * smoothing passes over the filled pixels. Work is proportional to the hole,
  * not to its bounding box.
  */
+/* Whether hole pixel (x, y) has a neighbour inside the picture that is not a hole (1). */
+static int on_edge(const uint8_t *hole, int w, int h, int x, int y)
+{
+    const uint8_t *p = hole + (size_t)y * w + x;
+    if (x > 0 && y > 0 && x < w - 1 && y < h - 1)
+        return (p[-w - 1] != 1) | (p[-w] != 1) | (p[-w + 1] != 1) | (p[-1] != 1) | (p[1] != 1) |
+               (p[w - 1] != 1) | (p[w] != 1) | (p[w + 1] != 1);
+    for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+            int nx = x + dx, ny = y + dy;
+            if (nx >= 0 && ny >= 0 && nx < w && ny < h && hole[(size_t)ny * w + nx] != 1)
+                return 1;
+        }
+    return 0;
+}
+
 int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
 {
     const size_t n = (size_t)w * h;
     size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += hole[i] == 1;
+    /* The rows holding the hole: the scans below skip the others. */
+    int ya = h, yb = -1;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *r = hole + (size_t)y * w;
+        size_t c = 0;
+        for (int x = 0; x < w; x++)
+            c += r[x] == 1;
+        if (c) {
+            ya = y < ya ? y : ya;
+            yb = y;
+            count += c;
+        }
+    }
     if (!count)
         return 0;
     if (count == n) {
@@ -56,45 +83,55 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
         return RS_ENOMEM;
     size_t len = 0;
     /* 2 marks the ring being filled, 3 a filled pixel. */
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            size_t i = (size_t)y * w + x;
-            if (hole[i] != 1)
-                continue;
-            int edge = 0;
-            for (int dy = -1; dy <= 1 && !edge; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int nx = x + dx, ny = y + dy;
-                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && hole[(size_t)ny * w + nx] != 1) {
-                        edge = 1;
-                        break;
-                    }
-                }
-            if (edge)
-                order[len++] = (int32_t)i;
+    for (int y = ya; y <= yb; y++) {
+        const uint8_t *r = hole + (size_t)y * w, *q = r;
+        while ((q = memchr(q, 1, (size_t)(r + w - q)))) {
+            const int x = (int)(q - r);
+            if (on_edge(hole, w, h, x, y))
+                order[len++] = (int32_t)((size_t)y * w + x);
+            if (++q == r + w)
+                break;
         }
+    }
     for (size_t i = 0; i < len; i++)
         hole[order[i]] = 2;
+    /* The eight neighbours in the order the sums take them (the centre is never read: it is
+     * in the ring, or filled). */
+    const ptrdiff_t nb[8] = { -(ptrdiff_t)w - 1, -(ptrdiff_t)w, -(ptrdiff_t)w + 1, -1, 1, w - 1, w, w + 1 };
     size_t ring = 0;
     while (ring < len) {
         const size_t end = len;
         for (size_t k = ring; k < end; k++) {
-            const int x = order[k] % w, y = order[k] / w;
+            const int y = order[k] / w, x = order[k] - y * w;
             float su = 0, sv = 0;
             int cnt = 0;
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int nx = x + dx, ny = y + dy;
-                    if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-                        continue;
-                    uint8_t st = hole[(size_t)ny * w + nx];
+            if (x > 0 && y > 0 && x < w - 1 && y < h - 1) {
+                /* Inside the picture: no bounds to test, the same additions in the same order. */
+                for (int j = 0; j < 8; j++) {
+                    const size_t i = (size_t)(order[k] + nb[j]);
+                    const uint8_t st = hole[i];
                     if (st == 1 || st == 2)
                         continue;
-                    su += u[(size_t)ny * w + nx];
+                    su += u[i];
                     if (v)
-                        sv += v[(size_t)ny * w + nx];
+                        sv += v[i];
                     cnt++;
                 }
+            } else {
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = x + dx, ny = y + dy;
+                        if (nx < 0 || ny < 0 || nx >= w || ny >= h)
+                            continue;
+                        uint8_t st = hole[(size_t)ny * w + nx];
+                        if (st == 1 || st == 2)
+                            continue;
+                        su += u[(size_t)ny * w + nx];
+                        if (v)
+                            sv += v[(size_t)ny * w + nx];
+                        cnt++;
+                    }
+            }
             u[order[k]] = cnt ? su / cnt : 0;
             if (v)
                 v[order[k]] = cnt ? sv / cnt : 0;
@@ -102,7 +139,17 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
         for (size_t k = ring; k < end; k++)
             hole[order[k]] = 3;
         for (size_t k = ring; k < end; k++) {
-            const int x = order[k] % w, y = order[k] / w;
+            const int y = order[k] / w, x = order[k] - y * w;
+            if (x > 0 && y > 0 && x < w - 1 && y < h - 1) {
+                for (int j = 0; j < 8; j++) {
+                    const size_t i = (size_t)(order[k] + nb[j]);
+                    if (hole[i] == 1) {
+                        hole[i] = 2;
+                        order[len++] = (int32_t)i;
+                    }
+                }
+                continue;
+            }
             for (int dy = -1; dy <= 1; dy++)
                 for (int dx = -1; dx <= 1; dx++) {
                     int nx = x + dx, ny = y + dy;
@@ -122,7 +169,7 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
         return RS_ENOMEM;
     }
     for (size_t k = 0; k < len; k++) {
-        const int x = order[k] % w, y = order[k] / w;
+        const int y = order[k] / w, x = order[k] - y * w;
         inside[k] = (uint8_t)((x > 0) | (x < w - 1) << 1 | (y > 0) << 2 | (y < h - 1) << 3);
     }
     for (int it = 0; it < 16; it++)
