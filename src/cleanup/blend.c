@@ -22,7 +22,25 @@
 /* Chamfer (3-4) distance inside hole to the nearest known pixel, in pixels: 1 on the edge. */
 void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
 {
-    for (int y = 0; y < h; y++)
+    /* Rows without a hole pixel are all 0: only the rows from the first to the last holding
+     * one are swept (the passes read one row beyond them, which is 0 by then). */
+    int ya = h, yb = -1;
+    for (int y = 0; y < h; y++) {
+        unsigned any = 0;
+        for (int x = 0; x < w; x++)
+            any |= hole[(size_t)y * w + x];
+        if (any) {
+            ya = y < ya ? y : ya;
+            yb = y;
+        }
+    }
+    if (yb < 0) {
+        memset(dist, 0, sizeof(float) * (size_t)w * h);
+        return;
+    }
+    memset(dist, 0, sizeof(float) * (size_t)w * ya);
+    memset(dist + (size_t)(yb + 1) * w, 0, sizeof(float) * (size_t)w * (h - 1 - yb));
+    for (int y = ya; y <= yb; y++)
         for (int x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
             if (!hole[i]) {
@@ -40,7 +58,7 @@ void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
             }
             dist[i] = v;
         }
-    for (int y = h - 2; y > 0; y--)
+    for (int y = yb < h - 2 ? yb : h - 2; y > 0 && y >= ya; y--)
         for (int x = w - 2; x > 0; x--) {
             const size_t i = (size_t)y * w + x;
             if (!hole[i])
@@ -53,7 +71,7 @@ void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
             v = dn[-1] + 4 < v ? dn[-1] + 4 : v;
             dist[i] = v;
         }
-    for (size_t i = 0; i < (size_t)w * h; i++)
+    for (size_t i = (size_t)ya * w; i < (size_t)(yb + 1) * w; i++)
         dist[i] /= 3;
 }
 
