@@ -13,6 +13,7 @@
 
 #include "cleanup/clean_job.h"
 #include "cleanup/fill.h"
+#include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/manifest.h"
 #include "cleanup/review.h"
@@ -349,7 +350,7 @@ static int check_output(const RsCleanJob *job, const char **codec)
 }
 
 /* Add the one-frame defects to the masks (the user's mask, if any, stays). */
-static int add_dust(Clip *c, int threshold, int64_t *found)
+static int add_dust(Clip *c, int threshold, int64_t *found, RsFlowCache *flows)
 {
     const size_t ln = (size_t)c->w * c->h;
     uint8_t **m = calloc(c->n, sizeof(*m));
@@ -358,7 +359,7 @@ static int add_dust(Clip *c, int threshold, int64_t *found)
     for (int t = 0; ret >= 0 && t < c->n; t++)
         m[t] = buf + ln * t;
     if (ret >= 0)
-        ret = rs_dust_detect(c->f, c->n, c->w, c->h, threshold, m, c->w, found);
+        ret = rs_dust_detect_cached(c->f, c->n, c->w, c->h, threshold, m, c->w, found, flows);
     for (int t = 0; ret >= 0 && t < c->n; t++)
         for (size_t i = 0; i < ln; i++)
             ((uint8_t *)c->f[t].mask)[i] |= m[t][i];
@@ -398,7 +399,7 @@ static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsClea
 }
 
 /* Add the scratches found to the masks (what is there stays). */
-static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
+static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st, RsFlowCache *flows)
 {
     const size_t ln = (size_t)c->w * c->h;
     uint8_t *guide = NULL;
@@ -411,7 +412,8 @@ static int add_scratches(Clip *c, const RsCleanJob *job, RsCleanStats *st)
     int found = 0;
     RsScratch list[32];
     if (ret >= 0)
-        ret = rs_scratch_detect(l, c->w, c->n, c->w, c->h, &job->scratch, m, c->w, list, 32, &found);
+        ret = rs_scratch_detect_cached(l, c->w, c->n, c->w, c->h, &job->scratch, m, c->w, list, 32, &found,
+                                       flows);
     st->scratches = found;
     /* Say where each one is, so a reviewer knows what to look at. */
     for (int i = 0; ret >= 0 && i < found && i < 32; i++)
@@ -499,16 +501,36 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     }
     rs_mask_close(&mask);
     int64_t dust = 0;
+    /* The dust test, the scratch detector and the fill follow the same flows on the same
+     * (deflickered) frames: computed once, taken over by the fill (flow_cache.h). */
+    RsFlowCache flows = { 0 };
+    RsFlowCache *fl = NULL;
+    if (ret >= 0 && (job->dust || job->scratches)) {
+        RsFlowSettings fs;
+        rs_flow_default_settings(&fs);
+        ret = rs_flow_cache_init(&flows, c.f, c.n, c.w, c.h, &fs, job->fill.threads);
+        if (ret == RS_ENOMEM)
+            ret = rs_error(RS_ENOMEM, "%s: out of memory for %d frames", job->input, c.n);
+        fl = ret >= 0 ? &flows : NULL;
+    }
     if (ret >= 0 && job->dust)
-        ret = add_dust(&c, job->dust, &dust);
+        ret = add_dust(&c, job->dust, &dust, fl);
     if (ret >= 0 && job->scratches)
-        ret = add_scratches(&c, job, stats);
+        ret = add_scratches(&c, job, stats, fl);
+    /* Fields the fill would not take would only be held twice. */
+    const RsFlowSettings ffs = { job->fill.flow_patch_size, job->fill.flow_patch_stride, job->fill.flow_iterations,
+                                 job->fill.flow_finest_level };
+    if (fl && !rs_flow_cache_matches(fl, &ffs, c.w, c.h)) {
+        rs_flow_cache_free(fl);
+        fl = NULL;
+    }
     if (ret >= 0 && job->mask_out)
         ret = rs_clean_write_masks(job->mask_out, c.f, c.n, c.w, c.h);
     if (ret >= 0 && job->review)
         ret = rs_clean_write_review(job->review, c.f, c.n, c.w, c.h, c.lcw, c.lch, src.rate, src.tc,
                                     job->threads);
     if (ret >= 0 && job->track_only) {
+        rs_flow_cache_free(&flows);
         clip_free(&c);
         stats->dust = dust;
         return 0;
@@ -516,7 +538,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     /* Deflicker alone masks nothing: the flows of the fill would be wasted. */
     const int fill = job->mask || job->dust || job->scratches;
     if (ret >= 0 && fill) {
-        ret = rs_fill_prepare(&fc, c.f, c.n, c.w, c.h, c.lcw, c.lch, &job->fill);
+        ret = rs_fill_prepare_cached(&fc, c.f, c.n, c.w, c.h, c.lcw, c.lch, &job->fill, fl);
         if (ret == RS_ENOMEM)
             ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", job->input, c.n);
         if (job->progress)
@@ -528,6 +550,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
             job->progress(job->opaque, t + 1, c.n);
     }
     rs_fill_free(&fc);
+    rs_flow_cache_free(&flows);
     stats->dust = dust;
     if (ret >= 0)
         ret = write_shot(&c, job, codec, &src);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cleanup/fill.h"
+#include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
@@ -75,6 +76,12 @@ static int found_nearby(const Guide *f, const Guide *o, int w, int h, int x, int
 int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int threshold,
                    uint8_t *const *masks, ptrdiff_t mask_stride, int64_t *found)
 {
+    return rs_dust_detect_cached(frames, n, width, height, threshold, masks, mask_stride, found, NULL);
+}
+
+int rs_dust_detect_cached(const RsCleanFrame *frames, int n, int width, int height, int threshold,
+                          uint8_t *const *masks, ptrdiff_t mask_stride, int64_t *found, RsFlowCache *cache)
+{
     if (!frames || !masks || n < 1 || width < 8 || height < 8 || threshold < 1 || threshold > 255)
         return rs_error(RS_EINVAL, "dust: %d frames of %dx%d, threshold %d (1..255)", n, width, height,
                         threshold);
@@ -95,6 +102,25 @@ int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int
     float *fnx = fp + 2 * fn;
     int64_t total = 0;
     int ret = 0;
+    /* With the shot's cache the fields to both neighbours of every inner frame are computed
+     * there, several at once, and the fill reads them again later. */
+    const int shared = cache && n >= 3 && rs_flow_cache_matches(cache, &fs, width, height);
+    for (int t = 0; shared && t < n && ret >= 0; t++)
+        if (rs_clean_depth(&frames[t]) != rs_clean_depth(&frames[0]))
+            ret = rs_error(RS_EINVAL, "dust: frame %d is %d-bit, frame 0 %d-bit", t, rs_clean_depth(&frames[t]),
+                           rs_clean_depth(&frames[0]));
+    if (shared && ret >= 0) {
+        uint8_t *want = calloc(2 * (size_t)n, 1);
+        if (!want)
+            ret = RS_ENOMEM;
+        for (int t = 1; want && t < n - 1; t++)
+            want[2 * t] = want[2 * t + 1] = 1;
+        if (want)
+            ret = rs_flow_cache_compute(cache, want);
+        free(want);
+        if (ret == RS_ENOMEM)
+            ret = rs_error(RS_ENOMEM, "dust: out of memory for the flows of %d frames", n);
+    }
     for (int t = 0; t < n && ret >= 0; t++) {
         memset(hit, 0, (size_t)width * height);
         /* The first and last frames have one neighbour: nothing to tell a defect from a change. */
@@ -109,15 +135,20 @@ int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int
                 g[k].d = rs_clean_guide(&frames[t - 1 + k], width, height, hit + ln * (1 + k), &g[k].s);
             }
             const Guide *f = &g[1];
-            if (ret >= 0)
+            const float *fb = fp, *ff = fnx;
+            if (shared) {
+                fb = rs_flow_cache_get(cache, t, 1);
+                ff = rs_flow_cache_get(cache, t, 0);
+            }
+            if (ret >= 0 && !shared)
                 ret = rs_flow_compute_level(f->d, f->s, g[0].d, g[0].s, width, height, &fs, fp, fp + fn);
-            if (ret >= 0)
+            if (ret >= 0 && !shared)
                 ret = rs_flow_compute_level(f->d, f->s, g[2].d, g[2].s, width, height, &fs, fnx, fnx + fn);
             for (int y = 0; ret >= 0 && y < height; y++)
                 for (int x = 0; x < width; x++) {
                     float v = f->d[y * f->s + x];
-                    float p = warp(&g[0], width, height, fp, fw, fh, lv, x, y);
-                    float q = warp(&g[2], width, height, fnx, fw, fh, lv, x, y);
+                    float p = warp(&g[0], width, height, fb, fw, fh, lv, x, y);
+                    float q = warp(&g[2], width, height, ff, fw, fh, lv, x, y);
                     if (p < 0 || q < 0)
                         continue;
                     float dp = v - p, dq = v - q, pq = p - q;

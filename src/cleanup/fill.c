@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cleanup/fill.h"
+#include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/synth.h"
 #include "rushes/error.h"
@@ -266,12 +267,18 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
     if (o < 0 || o >= c->n)
         return 0;
     float **slot = dir ? &c->bwd[t] : &c->fwd[t];
-    if (!(*slot = malloc(sizeof(float) * fn * 2)))
-        return RS_ENOMEM;
-    ptrdiff_t sa, sb;
-    const uint8_t *a = rs_clean_guide(&c->frames[t], w, h, ga, &sa);
-    const uint8_t *b = rs_clean_guide(&c->frames[o], w, h, gb, &sb);
-    int ret = rs_flow_compute_level(a, sa, b, sb, w, h, &c->fs, *slot, *slot + fn);
+    int ret;
+    /* A field an earlier pass computed is taken over as it is (each job takes its own). */
+    if (c->cache && (*slot = rs_flow_cache_take(c->cache, t, dir))) {
+        ret = 0;
+    } else {
+        if (!(*slot = malloc(sizeof(float) * fn * 2)))
+            return RS_ENOMEM;
+        ptrdiff_t sa, sb;
+        const uint8_t *a = rs_clean_guide(&c->frames[t], w, h, ga, &sa);
+        const uint8_t *b = rs_clean_guide(&c->frames[o], w, h, gb, &sb);
+        ret = rs_flow_compute_level(a, sa, b, sb, w, h, &c->fs, *slot, *slot + fn);
+    }
     if (ret < 0)
         return ret;
     /* The flow over the object is the object's; the background's comes from around it.
@@ -317,6 +324,12 @@ static void *flow_worker(void *opaque)
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                     const RsCleanSettings *s)
 {
+    return rs_fill_prepare_cached(c, frames, n, w, h, lcw, lch, s, NULL);
+}
+
+int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
+                           const RsCleanSettings *s, RsFlowCache *cache)
+{
     memset(c, 0, sizeof(*c));
     c->frames = frames;
     c->n = n;
@@ -337,6 +350,8 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
     c->level = rs_flow_level(&fs, w, h);
     c->fw = w >> c->level;
     c->fh = h >> c->level;
+    if (cache && cache->frames == frames && cache->n == n && rs_flow_cache_matches(cache, &fs, w, h))
+        c->cache = cache;
     const size_t ln = (size_t)w * h;
     const int cw = (w + (1 << lcw) - 1) >> lcw, ch = (h + (1 << lch) - 1) >> lch;
     c->pw[0] = w; c->ph[0] = h;

@@ -23,6 +23,8 @@ typedef struct RsFillCtx {
     uint8_t **bad;
     /* Scratch maps of rs_fill_frame(), kept from frame to frame: luma's, chroma's. */
     uint8_t *work[2];
+    /* Fields computed by earlier passes, taken over by rs_fill_prepare_cached(); NULL: none. */
+    struct RsFlowCache *cache;
 } RsFillCtx;
 
 /* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */
@@ -55,6 +57,10 @@ const uint8_t *rs_clean_guide(const RsCleanFrame *f, int w, int h, uint8_t *buf,
 /* Compute the flows and masks. On failure the caller still calls rs_fill_free(). */
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                     const RsCleanSettings *s);
+
+/* As rs_fill_prepare(), taking over the fields cache holds for these frames and settings (NULL: none). */
+int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
+                           const RsCleanSettings *s, struct RsFlowCache *cache);
 
 /* Fill frame t; frames before t must be filled already. */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/scratch_internal.h"
 #include "rushes/error.h"
@@ -379,9 +380,21 @@ static int carried(const Frame *fr, int k, const Track *tr, int keep, uint8_t *c
     return 0;
 }
 
-int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
-                             const RsScratchSettings *s, int keep, uint8_t *const *masks, ptrdiff_t mask_stride,
-                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound)
+/* Whether the motion test needs the flow from frame t to t + 1: a chain long enough goes on there. */
+static int needs_flow(const Frame *fr, int t, const Track *tracks, const RsScratchSettings *s)
+{
+    for (int i = 0; i < fr[t].n; i++) {
+        const Track *tr = &tracks[fr[t].c[i].track];
+        if (tr->count >= s->min_frames && find(&fr[t + 1], fr[t].c[i].track))
+            return 1;
+    }
+    return 0;
+}
+
+/* rs_scratch_detect_window(), with its flows from cache when it matches (NULL: its own). */
+static int detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                  const RsScratchSettings *s, int keep, uint8_t *const *masks, ptrdiff_t mask_stride,
+                  RsScratch *found, uint8_t *was_carried, int max_found, int *nfound, RsFlowCache *cache)
 {
     RsScratchSettings def;
     if (!s) {
@@ -416,23 +429,34 @@ int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n
         candidates(S, Dk, width, nb, a, s, Q, tmp, &fr[t]);
         ret = link(fr, t, &tracks, &ntracks, &cap, s);
     }
-    /* The motion test, on the chains long enough: one flow per frame pair that needs it. */
+    /* The motion test, on the chains long enough: one flow per frame pair that needs it. With
+     * the shot's cache they are computed there, several at once (the fill reads them again). */
+    const int shared = cache && rs_flow_cache_matches(cache, &fs, width, height);
+    if (shared && ret >= 0) {
+        uint8_t *want = calloc(2 * (size_t)n, 1);
+        if (!want)
+            ret = RS_ENOMEM;
+        for (int t = 0; want && t + 1 < n; t++)
+            want[2 * t] = (uint8_t)needs_flow(fr, t, tracks, s);
+        if (want)
+            ret = rs_flow_cache_compute(cache, want);
+        free(want);
+    }
     for (int t = 0; t + 1 < n && ret >= 0; t++) {
-        int need = 0;
-        for (int i = 0; i < fr[t].n && !need; i++) {
-            const Track *tr = &tracks[fr[t].c[i].track];
-            need = tr->count >= s->min_frames && find(&fr[t + 1], fr[t].c[i].track);
-        }
-        if (!need)
+        if (!needs_flow(fr, t, tracks, s))
             continue;
-        ret = rs_flow_compute_level(luma[t], stride, luma[t + 1], stride, width, height, &fs, u, v);
+        const float *fu = u;
+        if (shared)
+            fu = rs_flow_cache_get(cache, t, 0);
+        else
+            ret = rs_flow_compute_level(luma[t], stride, luma[t + 1], stride, width, height, &fs, u, v);
         /* The whole picture's motion across (the median of a grid of the field): a gate weave
          * moves every part of a scanned frame alike, and a scratch does not follow it. */
         const int step = 1 + (int)sqrt((double)fw * fh / (4.0 * height));
         int ns = 0;
         for (int y = step / 2; y < fh; y += step)
             for (int x = step / 2; x < fw && ns < 4 * height; x += step)
-                side[ns++] = u[(size_t)y * fw + x];
+                side[ns++] = fu[(size_t)y * fw + x];
         qsort(side, ns, sizeof(float), cmp_float);
         const double gm = ns ? (double)(1 << lv) * side[ns / 2] : 0;
         for (int i = 0; ret >= 0 && i < fr[t].n; i++) {
@@ -445,7 +469,7 @@ int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n
              * object's motion bleeding beside the line) is one pair; a scratch
              * under a pan or over passing things gathers its motion over many. */
             const double dx = next->x - fr[t].c[i].x;
-            if (picture_motion(&fr[t].c[i], luma[t], stride, u, fw, fh, lv, width, a, side, &pm))
+            if (picture_motion(&fr[t].c[i], luma[t], stride, fu, fw, fh, lv, width, a, side, &pm))
                 tr->d += fmax(-MAX_STEP, fmin(MAX_STEP, pm - dx));
             tr->spp += gm * gm;
             tr->spd += gm * dx;
@@ -496,9 +520,25 @@ end:
                             : ret;
 }
 
+int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                             const RsScratchSettings *s, int keep, uint8_t *const *masks, ptrdiff_t mask_stride,
+                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound)
+{
+    return detect(luma, stride, n, width, height, s, keep, masks, mask_stride, found, was_carried, max_found,
+                  nfound, NULL);
+}
+
 int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
                       const RsScratchSettings *s, uint8_t *const *masks, ptrdiff_t mask_stride,
                       RsScratch *found, int max_found, int *nfound)
+{
+    return rs_scratch_detect_cached(luma, stride, n, width, height, s, masks, mask_stride, found, max_found,
+                                    nfound, NULL);
+}
+
+int rs_scratch_detect_cached(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                             const RsScratchSettings *s, uint8_t *const *masks, ptrdiff_t mask_stride,
+                             RsScratch *found, int max_found, int *nfound, RsFlowCache *cache)
 {
     RsScratchSettings def;
     if (!s) {
@@ -510,6 +550,5 @@ int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int w
         for (int t = 0; t < n; t++)
             for (int y = 0; y < height; y++)
                 memset(masks[t] + y * mask_stride, 0, width);
-    return rs_scratch_detect_window(luma, stride, n, width, height, s, 0, masks, mask_stride, found, NULL,
-                                    max_found, nfound);
+    return detect(luma, stride, n, width, height, s, 0, masks, mask_stride, found, NULL, max_found, nfound, cache);
 }
