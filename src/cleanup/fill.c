@@ -429,7 +429,7 @@ void rs_fill_free(RsFillCtx *c)
     free(c->fwd);
     free(c->bwd);
     free(c->bad);
-    free(c->work[0]);
-    free(c->work[1]);
+    rs_fill_slot_free(&c->slot[0]);
+    rs_fill_slot_free(&c->slot[1]);
     memset(c, 0, sizeof(*c));
 }

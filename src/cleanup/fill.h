@@ -8,6 +8,8 @@
 #define RS_FILL_BAD 1
 #define RS_FILL_MASK 2
 
+typedef struct RsFillSlot RsFillSlot;
+
 typedef struct RsFillCtx {
     RsCleanFrame *frames;
     int n, w, h, lcw, lch;
@@ -21,8 +23,9 @@ typedef struct RsFillCtx {
     /* bad[t]: per plane (Y, Cb, Cr back to back) a byte per sample: RS_FILL_BAD in
      * the grown mask (not a source), RS_FILL_MASK in the mask itself (to fill). */
     uint8_t **bad;
-    /* Scratch maps of rs_fill_frame(), kept from frame to frame: luma's, chroma's. */
-    uint8_t *work[2];
+    /* What rs_fill_frame() fills with, kept from frame to frame: this thread's, and the
+     * helper's that searches the next frame (propagate.c). */
+    struct RsFillSlot *slot[2];
     /* Fields computed by earlier passes, taken over by rs_fill_prepare_cached(); NULL: none. */
     struct RsFlowCache *cache;
 } RsFillCtx;
@@ -66,6 +69,9 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats);
 
 void rs_fill_free(RsFillCtx *c);
+
+/* Free what rs_fill_frame() kept (propagate.c); sets *s to NULL. */
+void rs_fill_slot_free(RsFillSlot **s);
 
 /*
  * Fill u and v (w x h) where hole is 1 from the values around it: rings of

@@ -184,11 +184,10 @@ static int thread_count(const RsFillCtx *c)
  * want[] is set, -1 where none (or not wanted); near[]: how many frames away.
  */
 static void search_plane(const RsFillCtx *c, int t, int p, int y0, int y1, const uint8_t *want, float *val,
-                         float *near)
+                         float *near, int nt)
 {
     Rows r = { .c = c, .t = t, .p = p, .want = want, .val = val, .near = near, .y1 = y1 };
     atomic_init(&r.next, y0);
-    const int nt = thread_count(c);
     pthread_t th[16];
     int started = 0;
     for (int i = 1; i < nt; i++, started++)
@@ -200,35 +199,79 @@ static void search_plane(const RsFillCtx *c, int t, int p, int y0, int y1, const
         pthread_join(th[i], NULL);
 }
 
-/* Scratch maps of one plane: five of bytes, then four of floats. */
-static size_t plane_scratch_bytes(const RsFillCtx *c, int p)
+/*
+ * What one thread fills a frame with: per plane the mask and the values
+ * found (val[], kept from the search to the write), and scratch maps for one
+ * plane at a time (the largest): four of bytes, then three of floats.
+ */
+struct RsFillSlot {
+    int t;              /* the frame searched, -1 for none */
+    int ret;            /* the search's result */
+    int y0[3], y1[3];   /* the rows each plane's maps hold (see plane_search()) */
+    uint8_t *msk[3];
+    float *val[3];
+    uint8_t *hole, *ok, *band, *want;
+    float *corr, *scratch, *near;
+};
+
+static RsFillSlot *slot_alloc(const RsFillCtx *c)
 {
-    return (size_t)c->pw[p] * c->ph[p] * (5 + 4 * sizeof(float));
+    const size_t ln = (size_t)c->w * c->h, cn = (size_t)c->pw[1] * c->ph[1], all = ln + 2 * cn;
+    RsFillSlot *s = calloc(1, sizeof(*s));
+    uint8_t *b = s ? malloc(all * (1 + sizeof(float)) + ln * (4 + 3 * sizeof(float))) : NULL;
+    if (!b) {
+        free(s);
+        return NULL;
+    }
+    /* Floats first, so all are aligned. */
+    s->val[0] = (float *)b;
+    s->val[1] = s->val[0] + ln;
+    s->val[2] = s->val[1] + cn;
+    s->corr = s->val[2] + cn;
+    s->scratch = s->corr + ln;
+    s->near = s->scratch + ln;
+    s->msk[0] = (uint8_t *)(s->near + ln);
+    s->msk[1] = s->msk[0] + ln;
+    s->msk[2] = s->msk[1] + cn;
+    s->hole = s->msk[2] + cn;
+    s->ok = s->hole + ln;
+    s->band = s->ok + ln;
+    s->want = s->band + ln;
+    s->t = -1;
+    return s;
+}
+
+void rs_fill_slot_free(RsFillSlot **s)
+{
+    if (*s)
+        free((*s)->val[0]);
+    free(*s);
+    *s = NULL;
 }
 
 /*
- * Fill plane p of frame t, using scratch (plane_scratch_bytes()). Planes
- * share nothing but the frames they read (which no plane's fill changes
- * where another plane reads: see below), so they can run on different
- * threads; only plane 0 counts in stats. Returns 0, RS_ENOMEM (no message:
- * it may run on a helper thread) or another negative code.
+ * The first half of filling plane p of frame t: the search of other frames,
+ * the seam correction and the spatial blend, into sl->val[p] over the
+ * mask sl->msk[p]. It reads only pixels no fill writes (a frame's own pixels
+ * outside its mask, other frames' outside their grown masks), so it may run
+ * while an earlier frame is written (see rs_fill_frame()). nt: threads
+ * for the search. Returns 0 or RS_ENOMEM (no message: it may run on a
+ * helper thread).
  *
- * Everything before the synthesis reads and writes only rows y0..y1 of the
- * maps: the mask's rows and a margin of five, which hold the band (3 rows),
- * the ring the completions read around it (1 row) and a spare row. Pixels
- * outside those rows are neither masked nor in the band, so they were
- * skipped by every loop, and the completions and the chamfer distance see
- * known rows before the margin's edge as they saw them in the whole plane:
- * the output is the same, bit for bit, as over the whole plane. The blends
- * are given the rows as a shorter plane of the same width (their lengths
- * scale with the width).
+ * Everything here reads and writes only rows y0..y1 of the maps: the mask's
+ * rows and a margin of five, which hold the band (3 rows), the ring the
+ * completions read around it (1 row) and a spare row. Pixels outside those
+ * rows are neither masked nor in the band, so they were skipped by every
+ * loop, and the completions and the chamfer distance see known rows before
+ * the margin's edge as they saw them in the whole plane: the output is the
+ * same, bit for bit, as over the whole plane. The blends are given the rows
+ * as a shorter plane of the same width (their lengths scale with the width).
  */
-static int fill_plane(RsFillCtx *c, int t, int p, uint8_t *scratch, RsCleanStats *stats)
+static int plane_search(const RsFillCtx *c, int t, int p, RsFillSlot *sl, int nt)
 {
     const int w = c->pw[p], h = c->ph[p];
-    const size_t n = (size_t)w * h;
-    uint8_t *hole = scratch, *ok = hole + n, *msk = ok + n, *band = msk + n, *want = band + n;
-    float *val = (float *)(want + n), *corr = val + n, *fscratch = corr + n, *near = fscratch + n;
+    uint8_t *msk = sl->msk[p], *band = sl->band, *want = sl->want;
+    float *val = sl->val[p];
     const uint8_t *bad = c->bad[t] + plane_offset(c, p);
     int y0 = h, y1 = -1;
     for (int y = 0; y < h; y++)
@@ -238,17 +281,20 @@ static int fill_plane(RsFillCtx *c, int t, int p, uint8_t *scratch, RsCleanStats
                 y1 = y;
                 break;
             }
+    sl->y0[p] = 0;
+    sl->y1[p] = -1;
     if (y1 < 0)
         return 0;   /* nothing masked in this plane */
     y0 = y0 - 5 > 0 ? y0 - 5 : 0;
     y1 = y1 + 5 < h - 1 ? y1 + 5 : h - 1;
+    sl->y0[p] = y0;
+    sl->y1[p] = y1;
     const size_t o = (size_t)y0 * w, nc = (size_t)(y1 - y0 + 1) * w;
     const int hc = y1 - y0 + 1;
     for (size_t i = o; i < o + nc; i++)
         msk[i] = !!(bad[i] & RS_FILL_MASK);
-    uint8_t *d = c->frames[t].plane[p];
+    const uint8_t *d = c->frames[t].plane[p];
     const ptrdiff_t s = c->frames[t].stride[p];
-    int nsynth = 0, ntime = 0;
     /* The band: pixels within 3 of the mask, where the seam correction and the
      * spatial blend compare the fill from other frames with the frame itself. */
     memcpy(band + o, msk + o, nc);
@@ -258,14 +304,36 @@ static int fill_plane(RsFillCtx *c, int t, int p, uint8_t *scratch, RsCleanStats
         band[i] = band[i] && !msk[i];
         want[i] = band[i] | msk[i];
     }
-    search_plane(c, t, p, y0, y1, want, val, near);
+    search_plane(c, t, p, y0, y1, want, val, sl->near, nt);
+    int ntime = 0;
     for (size_t i = o; i < o + nc; i++)
         ntime += msk[i] && val[i] >= 0;
     int ret;
-    if (c->s.seam && ntime && (ret = correct_seam(c, t, p, y0, y1, msk, val, corr, fscratch, hole)) < 0)
+    if (c->s.seam && ntime && (ret = correct_seam(c, t, p, y0, y1, msk, val, sl->corr, sl->scratch, sl->hole)) < 0)
         return ret;
-    if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, near + o) < 0)
+    if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, sl->near + o) < 0)
         return RS_ENOMEM;
+    return 0;
+}
+
+/*
+ * The second half: write the values found into plane p of frame t, carry
+ * the previous frame's fill where none was found, synthesise the rest. Only
+ * plane 0 counts in stats. Returns 0, RS_ENOMEM or another negative code.
+ */
+static int plane_write(RsFillCtx *c, int t, int p, RsFillSlot *sl, RsCleanStats *stats)
+{
+    const int w = c->pw[p], h = c->ph[p], y0 = sl->y0[p], y1 = sl->y1[p];
+    if (y1 < 0)
+        return 0;
+    const size_t n = (size_t)w * h, o = (size_t)y0 * w, nc = (size_t)(y1 - y0 + 1) * w;
+    const int hc = y1 - y0 + 1;
+    const uint8_t *msk = sl->msk[p], *bad = c->bad[t] + plane_offset(c, p);
+    const float *val = sl->val[p];
+    uint8_t *hole = sl->hole, *ok = sl->ok, *band = sl->band;
+    uint8_t *d = c->frames[t].plane[p];
+    const ptrdiff_t s = c->frames[t].stride[p];
+    int nsynth = 0;
     /* The synthesis reads the whole plane's map of what to fill. */
     memset(hole, 0, n);
     for (int y = y0; y <= y1; y++)
@@ -302,7 +370,7 @@ static int fill_plane(RsFillCtx *c, int t, int p, uint8_t *scratch, RsCleanStats
     int ps = p ? (c->s.patch_size / 2) | 1 : c->s.patch_size;
     ps = ps < 3 ? 3 : ps;
     memcpy(band + o, hole + o, nc);
-    ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
+    int ret = rs_synth_fill(d, s, c->depth, w, h, hole, ok, ps, c->s.seed + (uint32_t)t * 3 + (uint32_t)p);
     /* Synthesised texture is right in kind but rarely in place: near the edge the smooth
      * interpolation of the surroundings weighs more, within about three patches. Skipped
      * when the plane had nothing known to synthesise from. The synthesised pixels lie in
@@ -316,43 +384,63 @@ static int fill_plane(RsFillCtx *c, int t, int p, uint8_t *scratch, RsCleanStats
     return ret < 0 ? ret : 0;
 }
 
-typedef struct Chroma {
-    RsFillCtx *c;
-    int t;
-    uint8_t *scratch;
-    int ret;
-} Chroma;
-
-static void *fill_chroma(void *opaque)
+/* The first half of frame t, every plane, into sl. */
+static int frame_search(const RsFillCtx *c, int t, RsFillSlot *sl, int nt)
 {
-    Chroma *j = opaque;
-    j->ret = fill_plane(j->c, j->t, 1, j->scratch, NULL);
-    if (j->ret >= 0)
-        j->ret = fill_plane(j->c, j->t, 2, j->scratch, NULL);
+    sl->t = t;
+    sl->ret = 0;
+    for (int p = 0; p < 3 && sl->ret >= 0; p++)
+        sl->ret = plane_search(c, t, p, sl, nt);
+    return sl->ret;
+}
+
+typedef struct Ahead {
+    const RsFillCtx *c;
+    int t;
+    RsFillSlot *sl;
+} Ahead;
+
+static void *search_ahead(void *opaque)
+{
+    Ahead *a = opaque;
+    frame_search(a->c, a->t, a->sl, 1);
     return NULL;
 }
 
+/*
+ * Frames go in pairs when there are two threads or more: while this thread
+ * searches frame t and writes it, a helper searches frame t + 1 (its search
+ * reads no pixel the write of t changes); the call for t + 1 then only
+ * writes. Every half is computed as it would be alone and the writes stay in
+ * order, so the output does not depend on the threads.
+ */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
-    /* The scratch maps live as long as the fill: a frame's would be as big as the frame
-     * eight times over, and fresh pages cost the kernel's time to fault in every frame. */
     const int nt = thread_count(c);
-    if (!c->work[0] && !(c->work[0] = malloc(plane_scratch_bytes(c, 0))))
-        return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-    if (nt > 1 && !c->work[1] && !(c->work[1] = malloc(plane_scratch_bytes(c, 1))))
-        return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
-    /* Luma here, chroma on a helper thread when there are two: the planes of a frame are
-     * independent (each reads its own plane of other frames and writes its own), and the
-     * synthesis seeds are per plane, so the output does not depend on which thread ran it. */
-    Chroma ch = { c, t, c->work[nt > 1], 0 };
-    pthread_t th;
-    const int helper = nt > 1 && !pthread_create(&th, NULL, fill_chroma, &ch);
-    int ret = fill_plane(c, t, 0, c->work[0], stats);
-    if (helper)
-        pthread_join(th, NULL);
-    else if (ret >= 0)
-        fill_chroma(&ch);
-    ret = ret < 0 ? ret : ch.ret;
+    int ret = 0;
+    for (int k = 0; k < 1 + (nt > 1) && ret >= 0; k++)
+        if (!c->slot[k] && !(c->slot[k] = slot_alloc(c)))
+            ret = RS_ENOMEM;
+    RsFillSlot *sl = c->slot[0];
+    if (ret >= 0 && c->slot[1] && c->slot[1]->t == t) {
+        /* Searched on the helper during the call for t - 1. */
+        sl = c->slot[1];
+        ret = sl->ret;
+    } else if (ret >= 0) {
+        Ahead a = { c, t + 1, c->slot[1] };
+        pthread_t th;
+        const int helper = c->slot[1] && t + 1 < c->n && !pthread_create(&th, NULL, search_ahead, &a);
+        ret = frame_search(c, t, sl, helper ? 1 : nt);
+        for (int p = 0; p < 3 && ret >= 0; p++)
+            ret = plane_write(c, t, p, sl, stats);
+        if (helper)
+            pthread_join(th, NULL);
+        sl->t = -1;
+        return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t) : ret;
+    }
+    for (int p = 0; p < 3 && ret >= 0; p++)
+        ret = plane_write(c, t, p, sl, stats);
+    sl->t = -1;
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t) : ret;
 }
 
