@@ -201,12 +201,23 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
     return 0;
 }
 
-/* Grow the set pixels of m (w x h) by r in each direction: a row pass then a column pass. */
+/*
+ * Grow the set pixels of m (w x h) by r in each direction: a row pass, then a
+ * pass down the rows counting, per column, the set pixels within r rows (a
+ * window that slides one row at a time), so the picture is read row by row
+ * and the work does not grow with r. The rows the window has left keep their
+ * values from before the pass in ring (r + 2 rows).
+ */
 int rs_fill_dilate(uint8_t *m, int w, int h, int r)
 {
-    uint8_t *row = malloc(w > h ? w : h);
-    if (!row)
+    uint8_t *ring = malloc((size_t)(r + 2) * w);
+    int32_t *cnt = calloc(w, sizeof(*cnt));
+    if (!ring || !cnt) {
+        free(ring);
+        free(cnt);
         return RS_ENOMEM;
+    }
+    uint8_t *row = ring;
     for (int y = 0; y < h; y++) {
         uint8_t *p = m + (size_t)y * w;
         memcpy(row, p, w);
@@ -214,15 +225,28 @@ int rs_fill_dilate(uint8_t *m, int w, int h, int r)
             if (row[x])
                 memset(p + (x - r < 0 ? 0 : x - r), 1, (x + r >= w ? w - 1 : x + r) - (x - r < 0 ? 0 : x - r) + 1);
     }
-    for (int x = 0; x < w; x++) {
-        for (int y = 0; y < h; y++)
-            row[y] = m[(size_t)y * w + x];
-        for (int y = 0; y < h; y++)
-            if (row[y])
-                for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < h; yy++)
-                    m[(size_t)yy * w + x] = 1;
+    /* The window of row y is rows y - r .. y + r; rows from y on are still as the row pass left them. */
+    for (int y = 0; y < r && y < h; y++)
+        for (int x = 0; x < w; x++)
+            cnt[x] += m[(size_t)y * w + x] != 0;
+    for (int y = 0; y < h; y++) {
+        uint8_t *p = m + (size_t)y * w;
+        if (y + r < h) {
+            const uint8_t *in = m + (size_t)(y + r) * w;
+            for (int x = 0; x < w; x++)
+                cnt[x] += in[x] != 0;
+        }
+        if (y - r - 1 >= 0) {
+            const uint8_t *out = ring + (size_t)((y - r - 1) % (r + 2)) * w;
+            for (int x = 0; x < w; x++)
+                cnt[x] -= out[x] != 0;
+        }
+        memcpy(ring + (size_t)(y % (r + 2)) * w, p, w);
+        for (int x = 0; x < w; x++)
+            p[x] = cnt[x] > 0;
     }
-    free(row);
+    free(ring);
+    free(cnt);
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
- * The fill's speed-ups change nothing: the completion and the chamfer
- * distance against plain references (the code as it was before they were
+ * The fill's speed-ups change nothing: the completion, the chamfer
+ * distance and the dilation against plain references (the code as it was before they were
  * made quicker) on random holes, bit for bit; the flows the dust test shares
  * with the fill give the same masks and the same fill as flows of their own;
  * and the whole fill comes out the same on one thread and on two (luma and
@@ -169,6 +169,31 @@ static void ref_edge_distance(const uint8_t *hole, int w, int h, float *dist)
         dist[i] /= 3;
 }
 
+/* The reference dilation: a column pass gathering each column. */
+static int ref_dilate(uint8_t *m, int w, int h, int r)
+{
+    uint8_t *row = malloc(w > h ? w : h);
+    if (!row)
+        return -1;
+    for (int y = 0; y < h; y++) {
+        uint8_t *p = m + (size_t)y * w;
+        memcpy(row, p, w);
+        for (int x = 0; x < w; x++)
+            if (row[x])
+                memset(p + (x - r < 0 ? 0 : x - r), 1, (x + r >= w ? w - 1 : x + r) - (x - r < 0 ? 0 : x - r) + 1);
+    }
+    for (int x = 0; x < w; x++) {
+        for (int y = 0; y < h; y++)
+            row[y] = m[(size_t)y * w + x];
+        for (int y = 0; y < h; y++)
+            if (row[y])
+                for (int yy = y - r < 0 ? 0 : y - r; yy <= y + r && yy < h; yy++)
+                    m[(size_t)yy * w + x] = 1;
+    }
+    free(row);
+    return 0;
+}
+
 static uint32_t rnd(uint32_t *s)
 {
     *s = *s * 1664525u + 1013904223u;
@@ -234,6 +259,25 @@ static void test_edge_distance_exact(void)
         rs_fill_edge_distance(hole, W, H, d);
         ref_edge_distance(hole, W, H, rd);
         same &= !memcmp(d, rd, sizeof(d));
+    }
+    RS_CHECK(same);
+}
+
+static void test_dilate_exact(void)
+{
+    enum { W = 59, H = 43, N = W * H };
+    static uint8_t m[N], rm[N];
+    uint32_t seed = 5;
+    int same = 1;
+    for (int it = 0; it < 120; it++) {
+        random_hole(m, W, H, &seed);
+        /* Any non-zero value counts as set. */
+        m[rnd(&seed) % N] = 3;
+        memcpy(rm, m, N);
+        const int r = it % 40 == 0 ? 0 : 1 + (int)(rnd(&seed) % (it % 3 ? 4 : 60));
+        RS_CHECK_EQ_INT(rs_fill_dilate(m, W, H, r), 0);
+        RS_CHECK_EQ_INT(ref_dilate(rm, W, H, r), 0);
+        same &= !memcmp(m, rm, N);
     }
     RS_CHECK(same);
 }
@@ -361,6 +405,7 @@ int main(void)
 {
     RS_RUN(test_complete_exact);
     RS_RUN(test_edge_distance_exact);
+    RS_RUN(test_dilate_exact);
     RS_RUN(test_threads_agree);
     RS_RUN(test_shared_flows);
     return rs_test_end();
