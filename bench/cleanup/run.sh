@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Clean-up evaluation on real footage with known truth under the mask, side
 # by side with FFmpeg's delogo (rectangles) and frame-by-frame OpenCV
-# Telea/NS inpainting, then the speed of `rushes clean` at 1080p and of the
-# flow alone (bench_flow). See bench/cleanup/eval.py for the scores.
+# Telea/NS inpainting, then the speed of `rushes clean` at 1080p (mask, dust with
+# a mask, dust with scratches) and of the flow alone (bench_flow). See
+# bench/cleanup/eval.py for the scores.
 #
 #   bench/cleanup/run.sh [BUILD_DIR] [FRAMES] [SIZE]
 #
@@ -45,11 +46,16 @@ if [ -f "$media/propainter/running_car.mp4" ]; then
   { "type": "ellipse", "keys": [ { "frame": 0, "ellipse": [400, 600, 180, 140] },
                                  { "frame": 23, "ellipse": [900, 560, 180, 140] } ] } ] }
 JSON
-  TIMEFORMAT='%R %U'
-  t=$( { time "$rushes" -q clean "$tmp/car1080.mkv" --mask "$tmp/mask1080.json" --out "$tmp/o1080.mkv"; } 2>&1 )
-  read -r wall user <<<"$t"
+  # CPU seconds are user + system: on a shared machine they say more than the wall time.
+  TIMEFORMAT='%R %U %S'
   echo
-  echo "1080p clean, 24 frames, 8% mask: wall ${wall} s ($(echo "24 / $wall" | bc -l | cut -c1-5) fps), cpu ${user} s"
+  for args in "--mask $tmp/mask1080.json" "--dust --mask $tmp/mask1080.json" "--dust --scratches"; do
+    # shellcheck disable=SC2086
+    t=$( { time "$rushes" -q clean "$tmp/car1080.mkv" $args --out "$tmp/o1080.mkv"; } 2>&1 )
+    read -r wall user sys <<<"$t"
+    echo "1080p clean ${args//$tmp\//}, 24 frames: wall ${wall} s ($(echo "24 / $wall" | bc -l | cut -c1-5) fps)," \
+         "cpu $(echo "$user + $sys" | bc) s, load $(cut -d' ' -f1 /proc/loadavg)"
+  done
 fi
 echo
 "$build/bench/bench_flow"
