@@ -102,10 +102,10 @@ static float from_time(const RsFillCtx *c, int t, int p, int x, int y, float *ne
  * dominate) is known; it is spread inwards over the mask and added to the
  * pixels filled from other frames. The ring's propagated values are in val[]
  * already (the search covers a band around the mask). Only rows y0..y1 of
- * the maps are read and written (see fill_plane()).
+ * the maps are read and written (see plane_search()).
  */
-static int correct_seam(const RsFillCtx *c, int t, int p, int y0, int y1, const uint8_t *msk, float *val,
-                        float *corr, float *scratch, uint8_t *state)
+static int correct_seam(const RsFillCtx *c, int t, int p, int y0, int y1, const uint8_t *msk,
+                        const uint8_t *band, float *val, float *corr, float *scratch, uint8_t *state)
 {
     const int w = c->pw[p], h = c->ph[p];
     const uint8_t *d = c->frames[t].plane[p];
@@ -116,7 +116,8 @@ static int correct_seam(const RsFillCtx *c, int t, int p, int y0, int y1, const 
             size_t i = (size_t)y * w + x;
             corr[i] = scratch[i] = 0;
             state[i] = msk[i];
-            if (msk[i])
+            /* The ring lies in the band (within 3 of the mask): elsewhere there is nothing to look at. */
+            if (msk[i] || !band[i])
                 continue;
             int ring = 0;
             for (int dy = -1; dy <= 1 && !ring; dy++)
@@ -309,7 +310,7 @@ static int plane_search(const RsFillCtx *c, int t, int p, RsFillSlot *sl, int nt
     for (size_t i = o; i < o + nc; i++)
         ntime += msk[i] && val[i] >= 0;
     int ret;
-    if (c->s.seam && ntime && (ret = correct_seam(c, t, p, y0, y1, msk, val, sl->corr, sl->scratch, sl->hole)) < 0)
+    if (c->s.seam && ntime && (ret = correct_seam(c, t, p, y0, y1, msk, band, val, sl->corr, sl->scratch, sl->hole)) < 0)
         return ret;
     if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, sl->near + o) < 0)
         return RS_ENOMEM;
