@@ -418,19 +418,22 @@ static void *search_ahead(void *opaque)
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
     const int nt = thread_count(c);
-    int ret = 0;
-    for (int k = 0; k < 1 + (nt > 1) && ret >= 0; k++)
+    for (int k = 0; k < 1 + (nt > 1); k++)
         if (!c->slot[k] && !(c->slot[k] = slot_alloc(c)))
-            ret = RS_ENOMEM;
+            return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
     RsFillSlot *sl = c->slot[0];
-    if (ret >= 0 && c->slot[1] && c->slot[1]->t == t) {
+    int ret;
+    if (c->slot[1] && c->slot[1]->t == t) {
         /* Searched on the helper during the call for t - 1. */
         sl = c->slot[1];
         ret = sl->ret;
-    } else if (ret >= 0) {
+    } else {
         Ahead a = { c, t + 1, c->slot[1] };
         pthread_t th;
         const int helper = c->slot[1] && t + 1 < c->n && !pthread_create(&th, NULL, search_ahead, &a);
+        /* What the helper holds is only used by the very next call. */
+        if (!helper && c->slot[1])
+            c->slot[1]->t = -1;
         ret = frame_search(c, t, sl, helper ? 1 : nt);
         for (int p = 0; p < 3 && ret >= 0; p++)
             ret = plane_write(c, t, p, sl, stats);
