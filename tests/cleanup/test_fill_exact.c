@@ -401,6 +401,66 @@ static void test_shared_flows(void)
     rs_flow_cache_free(&cache);
 }
 
+typedef struct Deep {
+    uint16_t y[N][W * H], u[N][CW * CH], v[N][CW * CH];
+    RsCleanFrame f[N];
+} Deep;
+
+/* The shot at 10 bits (each sample times 4), on the same masks. */
+static void make_deep(Deep *d, const Shot *s)
+{
+    for (int t = 0; t < N; t++) {
+        for (int i = 0; i < W * H; i++)
+            d->y[t][i] = (uint16_t)(s->y[t][i] << 2);
+        for (int i = 0; i < CW * CH; i++) {
+            d->u[t][i] = (uint16_t)(s->u[t][i] << 2);
+            d->v[t][i] = (uint16_t)(s->v[t][i] << 2);
+        }
+        d->f[t] = (RsCleanFrame){ { (uint8_t *)d->y[t], (uint8_t *)d->u[t], (uint8_t *)d->v[t] },
+                                  { 2 * W, 2 * CW, 2 * CW }, s->mask[t], W, 10 };
+    }
+}
+
+/* Deeper frames: the cache makes its own 8-bit guides, as the passes do. */
+static void test_shared_flows_deep(void)
+{
+    static Shot s;
+    static Deep a, b;
+    static uint8_t ma[N][W * H], mb[N][W * H];
+    make_shot(&s);
+    make_deep(&a, &s);
+    make_deep(&b, &s);
+    uint8_t *pa[N], *pb[N];
+    for (int t = 0; t < N; t++) {
+        pa[t] = ma[t];
+        pb[t] = mb[t];
+    }
+    int64_t fa = -1, fb = -1;
+    RS_CHECK_EQ_INT(rs_dust_detect(a.f, N, W, H, 24, pa, W, &fa), 0);
+    RsFlowSettings fs;
+    rs_flow_default_settings(&fs);
+    RsFlowCache cache;
+    RS_CHECK_EQ_INT(rs_flow_cache_init(&cache, b.f, N, W, H, &fs, 2), 0);
+    RS_CHECK_EQ_INT(rs_dust_detect_cached(b.f, N, W, H, 24, pb, W, &fb, &cache), 0);
+    RS_CHECK(fa > 0 && fa == fb && !memcmp(ma, mb, sizeof(ma)));
+    RsCleanSettings set;
+    rs_clean_default_settings(&set);
+    set.threads = 2;
+    RsFillCtx c;
+    int ra = rs_fill_prepare(&c, a.f, N, W, H, 1, 1, &set);
+    for (int t = 0; ra >= 0 && t < N; t++)
+        ra = rs_fill_frame(&c, t, NULL);
+    rs_fill_free(&c);
+    int rb = rs_fill_prepare_cached(&c, b.f, N, W, H, 1, 1, &set, &cache);
+    for (int t = 0; rb >= 0 && t < N; t++)
+        rb = rs_fill_frame(&c, t, NULL);
+    rs_fill_free(&c);
+    RS_CHECK_EQ_INT(ra, 0);
+    RS_CHECK_EQ_INT(rb, 0);
+    RS_CHECK(!memcmp(a.y, b.y, sizeof(a.y)) && !memcmp(a.u, b.u, sizeof(a.u)) && !memcmp(a.v, b.v, sizeof(a.v)));
+    rs_flow_cache_free(&cache);
+}
+
 int main(void)
 {
     RS_RUN(test_complete_exact);
@@ -408,5 +468,6 @@ int main(void)
     RS_RUN(test_dilate_exact);
     RS_RUN(test_threads_agree);
     RS_RUN(test_shared_flows);
+    RS_RUN(test_shared_flows_deep);
     return rs_test_end();
 }
