@@ -65,7 +65,12 @@ int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int
 int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                            const RsCleanSettings *s, struct RsFlowCache *cache);
 
-/* Fill frame t; frames before t must be filled already. */
+/*
+ * Fill frame t; frames before t must be filled already. With two threads or
+ * more the call for t also searches frame t + 1, for the next call to use:
+ * between the calls the caller may change masked samples only (the windows
+ * put a frame's decoded samples back, clean_window.c).
+ */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats);
 
 void rs_fill_free(RsFillCtx *c);

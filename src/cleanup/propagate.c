@@ -309,9 +309,11 @@ static int plane_search(const RsFillCtx *c, int t, int p, RsFillSlot *sl, int nt
     int ntime = 0;
     for (size_t i = o; i < o + nc; i++)
         ntime += msk[i] && val[i] >= 0;
-    int ret;
-    if (c->s.seam && ntime && (ret = correct_seam(c, t, p, y0, y1, msk, band, val, sl->corr, sl->scratch, sl->hole)) < 0)
-        return ret;
+    if (c->s.seam && ntime) {
+        const int ret = correct_seam(c, t, p, y0, y1, msk, band, val, sl->corr, sl->scratch, sl->hole);
+        if (ret < 0)
+            return ret;
+    }
     if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, sl->near + o) < 0)
         return RS_ENOMEM;
     return 0;
