@@ -21,6 +21,8 @@ typedef struct RsFillCtx {
     /* bad[t]: per plane (Y, Cb, Cr back to back) a byte per sample: RS_FILL_BAD in
      * the grown mask (not a source), RS_FILL_MASK in the mask itself (to fill). */
     uint8_t **bad;
+    uint8_t *masked;            /* masked[t]: frame t has a mask pixel */
+    int refining;               /* rs_fill_refine() has run: fields come from the filled frames */
 } RsFillCtx;
 
 /* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */
@@ -54,6 +56,15 @@ const uint8_t *rs_clean_guide(const RsCleanFrame *f, int w, int h, uint8_t *buf,
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                     const RsCleanSettings *s);
 
+/*
+ * Compute the fields that cross a mask again from the frames as they are
+ * now (filled): in thin parts of the holes and near the edge of thick ones
+ * the new flow is kept, deeper in thick ones it is completed from around
+ * (rs_fill_complete_refined). Then fill every frame again. On failure the
+ * caller still calls rs_fill_free().
+ */
+int rs_fill_refine(RsFillCtx *c);
+
 /* Fill frame t; frames before t must be filled already. */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats);
 
@@ -75,6 +86,16 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole);
  * little is known around the hole. Returns 0 or RS_ENOMEM (no message).
  */
 int rs_fill_complete_motion(float *u, float *v, int w, int h, uint8_t *hole);
+
+/*
+ * For a field computed on filled frames: keep it in the thin parts of hole
+ * (at most 16 samples deep in a 320-sample-wide field, as for
+ * rs_fill_complete_motion) and within 3 samples of the edge of thick parts,
+ * where the fill gave the estimator texture that was really there nearby;
+ * complete the deeper parts with rs_fill_complete_motion(). hole is changed.
+ * Returns 0 or RS_ENOMEM (no message).
+ */
+int rs_fill_complete_refined(float *u, float *v, int w, int h, uint8_t *hole);
 
 /*
  * Mix the fill from other frames with a smooth interpolation of the frame's
