@@ -20,6 +20,7 @@ typedef struct CleanOpts {
     int64_t max_memory;
     int64_t threads;
     int64_t seam;
+    int64_t refine;
     int dust;
     int64_t dust_threshold;
     int deflicker;
@@ -63,6 +64,8 @@ static const RsOption clean_options[] = {
       offsetof(CleanOpts, deflicker_window), .def.i = 15, .min = 3, .max = 255 },
     { "seam", "1: spread the frame/fill difference at the mask edge over the fill; 0: off", RS_OPT_INT,
       offsetof(CleanOpts, seam), .def.i = 1, .min = 0, .max = 1 },
+    { "refine", "passes that compute the flow again on the filled frames and fill along it (sharper thin masks; "
+      "each costs about one more fill)", RS_OPT_INT, offsetof(CleanOpts, refine), .def.i = 1, .min = 0, .max = 3 },
     { "mask-out", "write the final mask of every frame (tracked shapes, dust, scratches) as DIR/mask_NNNNNN.png",
       RS_OPT_STRING, offsetof(CleanOpts, mask_out), .metavar = "DIR" },
     { "review", "write an .mkv of the source with the mask tinted red, to check it before the fill is trusted",
@@ -120,6 +123,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.fill.grow = (int)opts->grow;
     job.fill.patch_size = (int)opts->patch;
     job.fill.seam = (int)opts->seam;
+    job.fill.refine = (int)opts->refine;
     job.dust = opts->dust ? (int)opts->dust_threshold : 0;
     job.deflicker = opts->deflicker ? (int)opts->deflicker_window : 0;
     job.mask_out = opts->mask_out;

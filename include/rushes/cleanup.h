@@ -74,6 +74,17 @@ typedef struct RsCleanSettings {
      * misalignment) is spread over the fill from its edge, so the fill meets
      * its surroundings without a seam. Only masked pixels change. */
     int seam;
+    /* Passes that refine the flow inside the mask (default 1, 0..3): the
+     * flow is computed again on the filled frames, where the fill gives the
+     * estimator texture to match across the mask, and every frame is filled
+     * again along it. Thin masks (a wire, a line) then follow the true
+     * motion instead of the motion around them; each pass costs about one
+     * more fill. Parts of the mask deeper than a few samples of the field
+     * are completed from around as before (see doc/cleanup.md). */
+    int refine;
+    /* 1 (default): a 3x3 median of the flow after each pyramid level
+     * (RsFlowSettings.median). */
+    int flow_median;
     /* Threads computing the flow fields and the searches along them, 0
      * (default) = one per core, at most 16. The result does not depend on it. */
     int threads;

@@ -28,6 +28,10 @@ typedef struct RsFlowSettings {
      * field is then upsampled to the output size. -1 (default) picks the
      * smallest level at most 480 samples wide, the usual DIS trade-off. */
     int finest_level;
+    /* 1: a 3x3 median of the field after each level, which removes isolated
+     * vectors that locked onto the wrong texture and keeps motion edges
+     * (default 0). */
+    int median;
 } RsFlowSettings;
 
 RS_API void rs_flow_default_settings(RsFlowSettings *s);

@@ -517,9 +517,11 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         ret = add_dust(&c, job->dust, &dust, fl);
     if (ret >= 0 && job->scratches)
         ret = add_scratches(&c, job, stats, fl);
-    /* Fields the fill would not take would only be held twice. */
+    /* Fields the fill would not take would only be held twice: the fill's own flows have a
+     * median after each level (flow_median, the default), the dust test's and the scratch
+     * detector's do not. */
     const RsFlowSettings ffs = { job->fill.flow_patch_size, job->fill.flow_patch_stride, job->fill.flow_iterations,
-                                 job->fill.flow_finest_level };
+                                 job->fill.flow_finest_level, job->fill.flow_median };
     if (fl && !rs_flow_cache_matches(fl, &ffs, c.w, c.h)) {
         rs_flow_cache_free(fl);
         fl = NULL;
@@ -542,12 +544,18 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         if (ret == RS_ENOMEM)
             ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", job->input, c.n);
         if (job->progress)
-            job->progress(job->opaque, 0, c.n);
+            job->progress(job->opaque, 0, (1 + job->fill.refine) * c.n);
     }
-    for (int t = 0; ret >= 0 && fill && t < c.n; t++) {
-        ret = rs_fill_frame(&fc, t, stats);
-        if (job->progress)
-            job->progress(job->opaque, t + 1, c.n);
+    /* Each refining pass fills the shot again along the flow of the filled frames; the
+     * statistics are the last pass's. */
+    for (int pass = 0; ret >= 0 && fill && pass <= job->fill.refine; pass++) {
+        if (pass)
+            ret = rs_fill_refine(&fc);
+        for (int t = 0; ret >= 0 && t < c.n; t++) {
+            ret = rs_fill_frame(&fc, t, pass == job->fill.refine ? stats : NULL);
+            if (job->progress)
+                job->progress(job->opaque, pass * c.n + t + 1, (1 + job->fill.refine) * c.n);
+        }
     }
     rs_fill_free(&fc);
     rs_flow_cache_free(&flows);

@@ -63,7 +63,9 @@ typedef struct Win {
     int dust_from;          /* first frame of the clip whose dust is not decided */
     size_t sb;              /* bytes of a frame's samples */
     uint8_t *orig[2];       /* decoded samples of the frames being filled */
-    uint8_t *carry;         /* the fill of the last frame written */
+    uint8_t *carry;         /* the fill of the last frame written; with refining passes, after it
+                             * the fill each earlier pass gave the frame before the one the next
+                             * window's same pass starts from (fill_frames_refined) */
     RsCleanReview *rv;      /* the review being written, or NULL */
     int wn;                 /* frames a window holds */
     size_t ln;              /* bytes of a luma plane */
@@ -187,19 +189,108 @@ static void progress(Win *w)
 }
 
 /* Fill frames lc..end-1 of the window and write them. */
+/*
+ * Copy the samples under the masks of every frame of the window out to
+ * (put 0) or back from (put 1) buf, which holds them back to back in frame,
+ * plane and raster order. With buf NULL, only count them.
+ */
+static size_t masked_samples(const RsFillCtx *fc, const RsClip *c, uint8_t *buf, int put)
+{
+    const int bps = fc->hbd ? 2 : 1;
+    size_t k = 0;
+    for (int t = 0; t < c->n; t++) {
+        const uint8_t *bad = fc->bad[t];
+        for (int p = 0; p < 3; p++) {
+            const int pw = fc->pw[p], ph = fc->ph[p];
+            for (int y = 0; y < ph; y++) {
+                uint8_t *row = c->f[t].plane[p] + y * c->f[t].stride[p];
+                for (int x = 0; x < pw; x++)
+                    if (bad[(size_t)y * pw + x] & RS_FILL_MASK) {
+                        if (buf && put)
+                            memcpy(row + x * bps, buf + k * bps, bps);
+                        else if (buf)
+                            memcpy(buf + k * bps, row + x * bps, bps);
+                        k++;
+                    }
+            }
+            bad += (size_t)pw * ph;
+        }
+    }
+    return k;
+}
+
+/*
+ * With refining passes (RsCleanSettings.refine) each pass fills along the
+ * flow of the frames the pass before filled. The final pass writes from lc
+ * = ctx = (1 + passes) x d (d the reach of a fill); it reads the fill of the
+ * pass before on frames from lc - d, which read that of the pass before it
+ * from d earlier again, and so on: pass p is needed from (p + 1) x d, and
+ * there it sees what it sees in the whole shot, given the fill of the frame
+ * before (where no frame shows the background it is carried on). So each
+ * pass starts there from the fill the previous window's same pass gave that
+ * frame, and keeps its own for the next window: the result is the whole
+ * shot's, bit for bit. The samples under the masks are put back afterwards:
+ * the next window's dust test reads the decoded frames of its left
+ * context, as in the whole shot.
+ */
+static int fill_frames_refined(Win *w, RsFillCtx *fc, int lc, int end, int reach)
+{
+    RsClip *c = w->c;
+    const int passes = fc->s.refine, drop = end - w->ctx;
+    const size_t count = masked_samples(fc, c, NULL, 0);
+    uint8_t *save = malloc(count * (fc->hbd ? 2 : 1) + 1);
+    if (!save)
+        return rs_error(RS_ENOMEM, "%s: out of memory for the masked samples of %d frames", w->job->input, c->n);
+    masked_samples(fc, c, save, 0);
+    int ret = 0;
+    for (int pass = 0; ret >= 0 && pass <= passes; pass++) {
+        const int final = pass == passes, first = lc ? (final ? lc : (pass + 1) * reach) : 0;
+        const int stop = final ? end : c->n;
+        uint8_t *carry = w->carry + (size_t)(final ? 0 : 1 + pass) * w->sb;
+        if (pass)
+            ret = rs_fill_refine(fc);
+        if (ret >= 0 && first)
+            memcpy(c->buf[first - 1], carry, w->sb);
+        for (int t = first; ret >= 0 && t < stop; t++) {
+            ret = rs_fill_frame(fc, t, final ? w->st : NULL);
+            /* The frame this pass of the next window starts after. */
+            if (ret >= 0 && !final && t == (pass + 1) * reach - 1 + drop)
+                memcpy(carry, c->buf[t], w->sb);
+            if (ret < 0 || !final)
+                continue;
+            const uint8_t *planes[3] = { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] };
+            ret = rs_encoder_write_video(w->e, planes, c->f[t].stride);
+            w->written++;
+            progress(w);
+        }
+    }
+    if (ret >= 0 && end > lc)
+        memcpy(w->carry, c->buf[end - 1], w->sb);
+    masked_samples(fc, c, save, 1);
+    free(save);
+    return ret;
+}
+
 static int fill_frames(Win *w, int lc, int end)
 {
     RsClip *c = w->c;
     RsCleanSettings s = w->job->fill;
     s.seed += (uint32_t)(3 * w->base);
     /* Every frame looks as far as the context reaches, not farther: a frame in the middle of a
-     * window could see farther than one at its border, and the fill would jump there. */
-    if (s.max_distance > w->ctx)
-        s.max_distance = w->ctx;
+     * window could see farther than one at its border, and the fill would jump there. Each
+     * refining pass reads the fill of frames as far again, so the reach is shared out. */
+    const int reach = w->ctx / (1 + s.refine) > 1 ? w->ctx / (1 + s.refine) : 1;
+    if (s.max_distance > reach)
+        s.max_distance = reach;
     RsFillCtx fc;
     int ret = rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s);
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", w->job->input, c->n);
+    if (ret >= 0 && s.refine) {
+        ret = fill_frames_refined(w, &fc, lc, end, reach);
+        rs_fill_free(&fc);
+        return ret;
+    }
     /* The flows saw the decoded samples; the carry reads the fill. orig[1] holds the frame before t. */
     if (ret >= 0 && lc) {
         memcpy(w->orig[1], c->buf[lc - 1], w->sb);
@@ -357,7 +448,7 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     Win w = { .c = c, .job = job, .mask = mask, .st = st, .sb = rs_clip_sample_bytes(c), .wn = wn,
               .ln = (size_t)c->w * c->h };
     /* A quarter of the window at most, so each window writes at least half of what it holds. */
-    const int md = job->fill.max_distance;
+    const int md = job->fill.max_distance * (1 + job->fill.refine);
     w.ctx = md <= (wn - 1) / 4 ? md : (wn - 1) / 4;
     if (w.ctx < 1)
         w.ctx = 1;
@@ -368,7 +459,7 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     st->overlap = w.ctx + w.right;
     w.orig[0] = malloc(w.sb);
     w.orig[1] = malloc(w.sb);
-    w.carry = malloc(w.sb);
+    w.carry = malloc(w.sb * (1 + job->fill.refine));
     w.sbuf = job->scratches ? malloc(w.ln * wn) : NULL;
     int ret = !w.orig[0] || !w.orig[1] || !w.carry || (job->scratches && !w.sbuf) ?
               rs_error(RS_ENOMEM, "%s: out of memory", job->input) : 0;

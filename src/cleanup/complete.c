@@ -139,14 +139,20 @@ static void hole_depth(const uint8_t *hole, int w, int h, int thin, int32_t *dep
         thick[i] = thick[i] == 4;
 }
 
+/* Lengths in samples of the field, for a field 320 samples wide (a 640-pixel picture at
+ * level 1), scaled with its width so they stay the same share of the picture. */
+static int scaled(int w, int len, int least)
+{
+    const int v = (int)lrintf(len * (float)w / 320);
+    return v > least ? v : least;
+}
+
 int rs_fill_complete_motion(float *u, float *v, int w, int h, uint8_t *hole)
 {
     const size_t n = (size_t)w * h;
-    /* Lengths in pixels of the field, for a field 320 samples wide (a 640-pixel picture at
-     * level 1), scaled with its width so they stay the same share of the picture. */
     const float sc = (float)w / 320;
-    const int band_r = (int)lrintf(32 * sc) > 8 ? (int)lrintf(32 * sc) : 8;
-    const int thin = (int)lrintf(16 * sc) > 4 ? (int)lrintf(16 * sc) : 4;
+    const int band_r = scaled(w, 32, 8);
+    const int thin = scaled(w, 16, 4);
     const float fade = 4 * sc > 1 ? 4 * sc : 1;
     float *ru = malloc(sizeof(float) * n * 2);
     int32_t *work = malloc(sizeof(int32_t) * n * 2);
@@ -194,4 +200,27 @@ end:
     free(work);
     free(band);
     return ret;
+}
+
+int rs_fill_complete_refined(float *u, float *v, int w, int h, uint8_t *hole)
+{
+    const size_t n = (size_t)w * h;
+    const int thin = scaled(w, 16, 4), keep = scaled(w, 3, 1);
+    int32_t *work = malloc(sizeof(int32_t) * n * 2);
+    uint8_t *thick = malloc(n);
+    if (!work || !thick) {
+        free(work);
+        free(thick);
+        return RS_ENOMEM;
+    }
+    hole_depth(hole, w, h, thin, work, thick, work + n);
+    size_t left = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (hole[i] && (!thick[i] || work[i] <= keep))
+            hole[i] = 0;
+        left += hole[i];
+    }
+    free(work);
+    free(thick);
+    return left ? rs_fill_complete_motion(u, v, w, h, hole) : 0;
 }

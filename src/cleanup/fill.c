@@ -24,7 +24,7 @@ void rs_clean_default_settings(RsCleanSettings *s)
     RsFlowSettings f;
     rs_flow_default_settings(&f);
     *s = (RsCleanSettings){
-        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1, .threads = 0,
+        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1, .refine = 1, .flow_median = 1, .threads = 0,
         .flow_patch_size = f.patch_size, .flow_patch_stride = f.patch_stride,
         .flow_iterations = f.iterations, .flow_finest_level = f.finest_level,
         .seed = 1,
@@ -291,12 +291,16 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
     if (o < 0 || o >= c->n)
         return 0;
     float **slot = dir ? &c->bwd[t] : &c->fwd[t];
+    /* A refining pass computes again only the fields that cross a mask, from the filled
+     * frames: the fill is what lets the flow be matched across the mask. */
+    if (c->refining && !c->masked[t] && !c->masked[o])
+        return 0;
     int ret;
     /* A field an earlier pass computed is taken over as it is (each job takes its own). */
-    if (c->cache && (*slot = rs_flow_cache_take(c->cache, t, dir))) {
+    if (!c->refining && c->cache && (*slot = rs_flow_cache_take(c->cache, t, dir))) {
         ret = 0;
     } else {
-        if (!(*slot = malloc(sizeof(float) * fn * 2)))
+        if (!*slot && !(*slot = malloc(sizeof(float) * fn * 2)))
             return RS_ENOMEM;
         ptrdiff_t sa, sb;
         const uint8_t *a = rs_clean_guide(&c->frames[t], w, h, ga, &sa);
@@ -316,7 +320,8 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
     if ((ret = rs_fill_dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
         return ret;
-    return rs_fill_complete_motion(*slot, *slot + fn, c->fw, c->fh, hole);
+    return c->refining ? rs_fill_complete_refined(*slot, *slot + fn, c->fw, c->fh, hole)
+                       : rs_fill_complete_motion(*slot, *slot + fn, c->fw, c->fh, hole);
 }
 
 /* Fields are independent: each worker takes the next one until none is left or one failed. */
@@ -345,6 +350,26 @@ static void *flow_worker(void *opaque)
     return NULL;
 }
 
+/* Compute every field (or, refining, every field that crosses a mask) on the job's threads. */
+static int run_flows(RsFillCtx *c)
+{
+    FlowJobs jobs = { .c = c };
+    atomic_init(&jobs.next, 0);
+    atomic_init(&jobs.ret, 0);
+    int nt = c->s.threads > 0 ? c->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > 2 * c->n ? 2 * c->n : nt;
+    pthread_t th[16];
+    int started = 0;
+    for (int i = 1; i < nt; i++, started++)
+        if (pthread_create(&th[i], NULL, flow_worker, &jobs))
+            break;
+    flow_worker(&jobs);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    const int ret = atomic_load(&jobs.ret);
+    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for the flow of %d frames", c->n) : ret;
+}
+
 int rs_fill_prepare(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int h, int lcw, int lch,
                     const RsCleanSettings *s)
 {
@@ -369,7 +394,8 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
         if (rs_clean_depth(&frames[t]) != c->depth || c->depth > 16 || c->depth < 8)
             return rs_error(RS_EINVAL, "clean: frame %d is %d-bit, frame 0 %d-bit (8..16, all alike)", t,
                             rs_clean_depth(&frames[t]), c->depth);
-    RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level };
+    RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level,
+                          s->flow_median };
     c->fs = fs;
     c->level = rs_flow_level(&fs, w, h);
     c->fw = w >> c->level;
@@ -384,8 +410,11 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
     c->fwd = calloc(n, sizeof(float *));
     c->bwd = calloc(n, sizeof(float *));
     c->bad = calloc(n, sizeof(uint8_t *));
-    if (!c->fwd || !c->bad || !c->bwd)
+    c->masked = calloc(n, 1);
+    if (!c->fwd || !c->bad || !c->bwd || !c->masked)
         return RS_ENOMEM;
+    if (s->refine < 0 || s->refine > 3)
+        return rs_error(RS_EINVAL, "clean: refine %d is outside 0..3", s->refine);
     /* bad[t]: per plane, a byte per sample: RS_FILL_BAD for source pixels not to use (the mask
      * grown by s->grow), RS_FILL_MASK for the mask itself. One byte for both halves what the
      * shot costs in maps. The grown mask is made in grown[] (luma size, 0 or 1) first. */
@@ -405,6 +434,7 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 if (m[y * ms + x]) {
+                    c->masked[t] = 1;
                     grown[(size_t)y * w + x] = 1;
                     bad[(size_t)y * w + x] = RS_FILL_MASK;
                     bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = RS_FILL_MASK;
@@ -426,21 +456,15 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
     int ret = rs_flow_check(&c->fs, w, h);
     if (ret < 0)
         return ret;
-    FlowJobs jobs = { .c = c };
-    atomic_init(&jobs.next, 0);
-    atomic_init(&jobs.ret, 0);
-    int nt = s->threads > 0 ? s->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > 2 * n ? 2 * n : nt;
-    pthread_t th[16];
-    int started = 0;
-    for (int i = 1; i < nt; i++, started++)
-        if (pthread_create(&th[i], NULL, flow_worker, &jobs))
-            break;
-    flow_worker(&jobs);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
-    ret = atomic_load(&jobs.ret);
-    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for the flow of %d frames", n) : ret;
+    return run_flows(c);
+}
+
+int rs_fill_refine(RsFillCtx *c)
+{
+    c->refining = 1;
+    /* A search made ahead read the old fields. */
+    rs_fill_drop_ahead(c);
+    return run_flows(c);
 }
 
 void rs_fill_free(RsFillCtx *c)
@@ -455,5 +479,6 @@ void rs_fill_free(RsFillCtx *c)
     free(c->bad);
     rs_fill_slot_free(&c->slot[0]);
     rs_fill_slot_free(&c->slot[1]);
+    free(c->masked);
     memset(c, 0, sizeof(*c));
 }

@@ -28,6 +28,8 @@ typedef struct RsFillCtx {
     struct RsFillSlot *slot[2];
     /* Fields computed by earlier passes, taken over by rs_fill_prepare_cached(); NULL: none. */
     struct RsFlowCache *cache;
+    uint8_t *masked;            /* masked[t]: frame t has a mask pixel */
+    int refining;               /* rs_fill_refine() has run: fields come from the filled frames */
 } RsFillCtx;
 
 /* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */
@@ -66,6 +68,16 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
                            const RsCleanSettings *s, struct RsFlowCache *cache);
 
 /*
+ * Compute the fields that cross a mask again from the frames as they are
+ * now (filled): in thin parts of the holes and near the edge of thick ones
+ * the new flow is kept, deeper in thick ones it is completed from around
+ * (rs_fill_complete_refined); a search rs_fill_frame() made ahead is
+ * dropped. The caller then fills the frames again in order. On failure it
+ * still calls rs_fill_free().
+ */
+int rs_fill_refine(RsFillCtx *c);
+
+/*
  * Fill frame t; frames before t must be filled already. With two threads or
  * more the call for t also searches frame t + 1, for the next call to use:
  * between the calls the caller may change masked samples only (the windows
@@ -74,6 +86,9 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats);
 
 void rs_fill_free(RsFillCtx *c);
+
+/* Forget the search of the next frame rs_fill_frame() made ahead, if any (propagate.c). */
+void rs_fill_drop_ahead(RsFillCtx *c);
 
 /* Free what rs_fill_frame() kept (propagate.c); sets *s to NULL. */
 void rs_fill_slot_free(RsFillSlot **s);
@@ -94,6 +109,16 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole);
  * little is known around the hole. Returns 0 or RS_ENOMEM (no message).
  */
 int rs_fill_complete_motion(float *u, float *v, int w, int h, uint8_t *hole);
+
+/*
+ * For a field computed on filled frames: keep it in the thin parts of hole
+ * (at most 16 samples deep in a 320-sample-wide field, as for
+ * rs_fill_complete_motion) and within 3 samples of the edge of thick parts,
+ * where the fill gave the estimator texture that was really there nearby;
+ * complete the deeper parts with rs_fill_complete_motion(). hole is changed.
+ * Returns 0 or RS_ENOMEM (no message).
+ */
+int rs_fill_complete_refined(float *u, float *v, int w, int h, uint8_t *hole);
 
 /*
  * Mix the fill from other frames with a smooth interpolation of the frame's

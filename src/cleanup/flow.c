@@ -18,7 +18,7 @@ typedef struct Image {
 
 void rs_flow_default_settings(RsFlowSettings *s)
 {
-    *s = (RsFlowSettings){ .patch_size = 8, .patch_stride = 4, .iterations = 12, .finest_level = -1 };
+    *s = (RsFlowSettings){ .patch_size = 8, .patch_stride = 4, .iterations = 12, .finest_level = -1, .median = 0 };
 }
 
 int rs_flow_level(const RsFlowSettings *s, int w, int h)
@@ -43,6 +43,8 @@ int rs_flow_check(const RsFlowSettings *s, int w, int h)
         return rs_error(RS_EINVAL, "flow: patch_stride %d is outside 1..%d", s->patch_stride, s->patch_size);
     if (s->iterations < 1 || s->iterations > 100)
         return rs_error(RS_EINVAL, "flow: iterations %d is outside 1..100", s->iterations);
+    if (s->median < 0 || s->median > 1)
+        return rs_error(RS_EINVAL, "flow: median %d is not 0 or 1", s->median);
     if (s->finest_level < -1 || s->finest_level >= MAX_LEVELS)
         return rs_error(RS_EINVAL, "flow: finest_level %d is outside -1..%d", s->finest_level, MAX_LEVELS - 1);
     if (w < 8 || h < 8)
@@ -231,6 +233,48 @@ static int refine_level(const Image *a, const Image *b, const RsFlowSettings *s,
     return 0;
 }
 
+/* The median of nine values: a fixed exchange network (19 compare-swaps). */
+static inline float median9(float *p)
+{
+#define SORT2(a, b) { const float lo_ = fminf(p[a], p[b]), hi_ = fmaxf(p[a], p[b]); p[a] = lo_; p[b] = hi_; }
+    SORT2(1, 2); SORT2(4, 5); SORT2(7, 8); SORT2(0, 1); SORT2(3, 4); SORT2(6, 7);
+    SORT2(1, 2); SORT2(4, 5); SORT2(7, 8); SORT2(0, 3); SORT2(5, 8); SORT2(4, 7);
+    SORT2(3, 6); SORT2(1, 4); SORT2(2, 5); SORT2(4, 7); SORT2(4, 2); SORT2(6, 4);
+    SORT2(4, 2);
+#undef SORT2
+    return p[4];
+}
+
+/*
+ * 3x3 median of each component of the field (edges replicated). Densified
+ * patch votes leave isolated wrong vectors where a patch locked onto the
+ * wrong texture; a median removes them and keeps motion edges where they
+ * are, which a mean would blur.
+ */
+static int median_field(float *u, float *v, int w, int h)
+{
+    const size_t n = (size_t)w * h;
+    float *t = malloc(sizeof(float) * n);
+    if (!t)
+        return RS_ENOMEM;
+    for (int f = 0; f < 2; f++) {
+        float *d = f ? v : u;
+        memcpy(t, d, sizeof(float) * n);
+        for (int y = 0; y < h; y++) {
+            const float *r[3] = { t + (size_t)(y > 0 ? y - 1 : y) * w, t + (size_t)y * w,
+                                  t + (size_t)(y < h - 1 ? y + 1 : y) * w };
+            for (int x = 0; x < w; x++) {
+                const int xl = x > 0 ? x - 1 : x, xr = x < w - 1 ? x + 1 : x;
+                float win[9] = { r[0][xl], r[0][x], r[0][xr], r[1][xl], r[1][x], r[1][xr],
+                                 r[2][xl], r[2][x], r[2][xr] };
+                d[(size_t)y * w + x] = median9(win);
+            }
+        }
+    }
+    free(t);
+    return 0;
+}
+
 int rs_flow_compute_level(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride,
                           int w, int h, const RsFlowSettings *s, float *u, float *v)
 {
@@ -281,6 +325,8 @@ int rs_flow_compute_level(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b
         cw = lw;
         ch = lh;
         ret = refine_level(&pa[l], &pb[l], s, cu, cv);
+        if (ret >= 0 && s->median)
+            ret = median_field(cu, cv, lw, lh);
     }
     /* The finest level may be a pixel narrower than w >> finest after halving odd sizes. */
     if (ret >= 0) {

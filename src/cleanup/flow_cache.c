@@ -34,7 +34,7 @@ int rs_flow_cache_matches(const RsFlowCache *c, const RsFlowSettings *fs, int w,
 {
     return c && c->w == w && c->h == h && c->fs.patch_size == fs->patch_size &&
            c->fs.patch_stride == fs->patch_stride && c->fs.iterations == fs->iterations &&
-           c->fs.finest_level == fs->finest_level;
+           c->fs.finest_level == fs->finest_level && c->fs.median == fs->median;
 }
 
 typedef struct Jobs {

@@ -137,12 +137,14 @@ void rs_clean_write_parameters(RsJson *j, const RsCleanJob *job, const char *cod
     rs_json_int(j, "grow", s->grow);
     rs_json_int(j, "patch_size", s->patch_size);
     rs_json_int(j, "seam", s->seam);
+    rs_json_int(j, "refine", s->refine);
     rs_json_int(j, "dust_threshold", job->dust);
     rs_json_int(j, "deflicker_window", job->deflicker);
     rs_json_int(j, "flow_patch_size", s->flow_patch_size);
     rs_json_int(j, "flow_patch_stride", s->flow_patch_stride);
     rs_json_int(j, "flow_iterations", s->flow_iterations);
     rs_json_int(j, "flow_finest_level", s->flow_finest_level);
+    rs_json_int(j, "flow_median", s->flow_median);
     rs_json_int(j, "seed", s->seed);
     static const char *const models[] = { "translation", "similarity", "affine" };
     rs_json_string(j, "track_model",

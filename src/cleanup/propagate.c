@@ -397,6 +397,12 @@ static int frame_search(const RsFillCtx *c, int t, RsFillSlot *sl, int nt)
     return sl->ret;
 }
 
+void rs_fill_drop_ahead(RsFillCtx *c)
+{
+    if (c->slot[1])
+        c->slot[1]->t = -1;
+}
+
 typedef struct Ahead {
     const RsFillCtx *c;
     int t;
@@ -472,8 +478,12 @@ int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2
     int ret = rs_fill_prepare(&c, frames, n, width, height, log2_chroma_w, log2_chroma_h, s);
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "clean: out of memory for %d frames of %dx%d", n, width, height);
-    for (int t = 0; ret >= 0 && t < n; t++)
-        ret = rs_fill_frame(&c, t, stats);
+    for (int pass = 0; ret >= 0 && pass <= s->refine; pass++) {
+        if (pass)
+            ret = rs_fill_refine(&c);
+        for (int t = 0; ret >= 0 && t < n; t++)
+            ret = rs_fill_frame(&c, t, pass == s->refine ? stats : NULL);
+    }
     rs_fill_free(&c);
     return ret;
 }

@@ -28,17 +28,18 @@ expect_exit 2 "a malformed mask is refused" "$RUSHES" clean "$TMP/in.mkv" --mask
 check "the message names the mask and the field" contains "$TMP/err" 'bad.json: shapes\[0\].keys\[0\]'
 
 # A shot longer than --max-frames is cleaned in windows: with --max-distance within the context
-# (a quarter of the window) the pictures are the whole shot's exactly.
+# (a quarter of the window, shared out among refining passes: none here) the pictures are the whole
+# shot's exactly.
 ffmpeg -v error -f lavfi -i "testsrc2=size=128x72:rate=25" -frames:v 30 -pix_fmt yuv420p -c:v ffv1 "$TMP/long.mkv"
 cat >"$TMP/long.json" <<'JSON'
 { "shapes": [ { "type": "ellipse", "keys": [ { "frame": 0, "ellipse": [20, 36, 10, 8] },
                                              { "frame": 29, "ellipse": [108, 36, 10, 8] } ] } ] }
 JSON
 expect_exit 0 "clean a 30-frame shot whole" "$RUSHES" --json clean "$TMP/long.mkv" --mask "$TMP/long.json" \
-  --max-distance 2 --out "$TMP/whole.mkv"
+  --max-distance 2 --refine 0 --out "$TMP/whole.mkv"
 check "the whole shot is one piece" contains "$TMP/out" '"windows": 0'
 expect_exit 0 "clean it in windows of 10" "$RUSHES" --json clean "$TMP/long.mkv" --mask "$TMP/long.json" \
-  --max-distance 2 --max-frames 10 --out "$TMP/win.mkv"
+  --max-distance 2 --refine 0 --max-frames 10 --out "$TMP/win.mkv"
 check "in windows" contains "$TMP/out" '"windows": 5'
 check "never more than 10 frames held" contains "$TMP/out" '"frames_held": 10'
 check "the windows give the whole shot's pictures" cmp <(ffmpeg -v error -i "$TMP/whole.mkv" -f framemd5 -) \

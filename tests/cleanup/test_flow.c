@@ -65,6 +65,32 @@ static void test_zoom(void)
     RS_CHECK(run_case("zoom 1.04 + (1, 0.5)", 1, 0.5, 1.04, 1, 0) < 0.3);
 }
 
+/* The 3x3 median after each level keeps a smooth field as accurate. */
+static void test_median(void)
+{
+    static uint8_t a[W * H], b[W * H];
+    static float u[W * H], v[W * H];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            a[y * W + x] = fx_clip(fx_texture(x, y));
+            b[y * W + x] = fx_clip(fx_texture(x - 2.3, y + 1.6));
+        }
+    RsFlowSettings s;
+    rs_flow_default_settings(&s);
+    s.median = 1;
+    RS_CHECK_EQ_INT(rs_flow_compute(a, W, b, W, W, H, &s, u, v), 0);
+    double sum = 0;
+    int n = 0;
+    for (int y = 8; y < H - 8; y++)
+        for (int x = 8; x < W - 8; x++, n++)
+            sum += hypot(u[y * W + x] - 2.3, v[y * W + x] + 1.6);
+    printf("translate (2.3, -1.6), median  EPE %.3f px\n", sum / n);
+    RS_CHECK(sum / n < 0.15);
+    s.median = 2;
+    RS_CHECK_EQ_INT(rs_flow_compute(a, W, b, W, W, H, &s, u, v), RS_EINVAL);
+    RS_CHECK_CONTAINS(rs_error_message(), "median 2");
+}
+
 static void test_errors(void)
 {
     uint8_t p[64];
@@ -83,6 +109,7 @@ int main(void)
     RS_RUN(test_translation);
     RS_RUN(test_exposure);
     RS_RUN(test_zoom);
+    RS_RUN(test_median);
     RS_RUN(test_errors);
     return rs_test_end();
 }
