@@ -217,30 +217,16 @@ typedef struct Series {
     int *idx, *seg[3][2];
 } Series;
 
-/* Mean of region b of plane p of a frame, in 8-bit levels (chroma centred on grey). */
-static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int b)
+/* The correction of region b for frames t0..t1: corr[((t - t0) * nb + b) * 4 + {a, b, bc0, bc1}]. */
+static void plan_region(const DfCtx *c, const DfFit *fit, const double *mu, int n, int t0, int t1, int b,
+                        Series *s, float *corr, RsDeflickerStats *st)
 {
-    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0, bx = b % c->bx, by = b / c->bx;
-    const int x0 = df_edge(bx, c->bx, c->w) >> sx, x1 = df_edge(bx + 1, c->bx, c->w) >> sx;
-    const int y0 = df_edge(by, c->by, c->h) >> sy, y1 = df_edge(by + 1, c->by, c->h) >> sy;
-    const float inv = 1.0f / c->scale;
-    double s = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
-            s += df_get(f->plane[p], f->stride[p], c->depth, inv, x, y);
-    const double k = (double)(x1 - x0) * (y1 - y0);
-    return k > 0 ? s / k - (p ? 128 : 0) : 0;
-}
-
-/* The correction of region b for every frame: corr[(t * nb + b) * 4 + {a, b, bc0, bc1}]. */
-static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflickerStats *st)
-{
-    const int n = c->n, h = c->s->window / 2;
-    const double mu0 = region_mean(c, &c->f[0], 0, b);
-    double muc0[2] = { region_mean(c, &c->f[0], 1, b), region_mean(c, &c->f[0], 2, b) };
+    const int h = c->s->window / 2;
+    const double mu0 = mu[b];
+    double muc0[2] = { mu[c->nb + b], mu[2 * c->nb + b] };
     s->G[0] = 1, s->O[0] = 0, s->OC[0][0] = s->OC[1][0] = 0;
     for (int t = 1; t < n; t++) {
-        const DfFit *f = &c->fit[(size_t)t * c->nb + b];
+        const DfFit *f = &fit[(size_t)t * c->nb + b];
         s->G[t] = f->g * s->G[t - 1];
         s->O[t] = f->g * s->O[t - 1] + f->o;
         for (int p = 0; p < 2; p++)
@@ -260,7 +246,7 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
         segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->tmp, s->tmp2, s->tmp3);
     }
     const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
-    for (int t = 0; t < n; t++) {
+    for (int t = t0; t <= t1; t++) {
         int lo, hi, hw;
         window_at(s->seg[0][0][t], s->seg[0][1][t], t, h, &lo, &hi, &hw);
         int m = pick(s->lev, lo, hi, t, tau, sig, s->idx, s->tmp);
@@ -282,7 +268,7 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
             d = d > 0 ? D : -D;
             limited = 1;
         }
-        float *k = &corr[((size_t)t * c->nb + b) * 4];
+        float *k = &corr[((size_t)(t - t0) * c->nb + b) * 4];
         k[0] = (float)a;
         k[1] = (float)(lt + d - a * lt);
         for (int p = 0; p < 2; p++) {
@@ -319,18 +305,17 @@ static void grid_at(int i, int luma_side, int regions, int shift, int *k, float 
     *f = (float)r;
 }
 
-/* Correct one plane of frame t; returns the sum of |out - in| in 8-bit levels. */
-static double apply_plane(const DfCtx *c, int t, int p, const float *corr, int *ix, float *fx, float *row)
+/* Correct one plane of a frame; returns the sum of |out - in| in 8-bit levels. */
+static double apply_plane(const DfCtx *c, RsDeflickerFrame *f, int p, const float *k, int *ix, float *fx,
+                          float *row)
 {
     const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0;
     const int pw = (c->w + (1 << sx) - 1) >> sx, ph = (c->h + (1 << sy) - 1) >> sy, bx = c->bx;
     const float inv = 1.0f / c->scale, maxv = (float)((1 << c->depth) - 1), max8 = maxv * inv;
     const float grey = p ? 128.0f : 0.0f;
     const int pk = p ? 1 + p : 1;
-    const float *k = &corr[(size_t)t * c->nb * 4];
     for (int x = 0; x < pw; x++)
         grid_at(x, c->w, bx, sx, &ix[x], &fx[x]);
-    RsDeflickerFrame *f = &c->f[t];
     double sum = 0;
     for (int y = 0; y < ph; y++) {
         int jy;
@@ -366,36 +351,45 @@ static double apply_plane(const DfCtx *c, int t, int p, const float *corr, int *
     return sum;
 }
 
-int rs_df_correct(DfCtx *c, RsDeflickerStats *st)
+int rs_df_plan(const DfCtx *c, const DfFit *fit, const double *mu0, int n, int t0, int t1, float *corr,
+               RsDeflickerStats *st)
 {
-    const int n = c->n, nb = c->nb;
-    float *corr = malloc(sizeof(float) * 4 * (size_t)n * nb);
     double *buf = malloc(sizeof(double) * 10 * (size_t)n);
     int *idx = malloc(sizeof(int) * 7 * (size_t)n);
-    int *ix = malloc(sizeof(int) * (size_t)c->w);
-    float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
-    int ret = corr && buf && idx && ix && fx ? 0 : RS_ENOMEM;
-    if (ret >= 0) {
-        Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
-                     buf + 7 * n, buf + 8 * n, buf + 9 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
-                                         { idx + 5 * n, idx + 6 * n } } };
-        for (int b = 0; b < nb; b++)
-            plan_region(c, b, &s, corr, st);
-        double sl = 0, sc = 0;
-        for (int t = 0; t < n; t++) {
-            sl += apply_plane(c, t, 0, corr, ix, fx, fx + c->w);
-            for (int p = 1; p < 3; p++)
-                sc += apply_plane(c, t, p, corr, ix, fx, fx + c->w);
-        }
-        const int64_t cn = (int64_t)((c->w + (1 << c->lcw) - 1) >> c->lcw) * ((c->h + (1 << c->lch) - 1) >> c->lch);
-        st->samples = (int64_t)n * c->w * c->h;
-        st->mean_change = sl / st->samples;
-        st->mean_chroma_change = sc / (2.0 * n * cn);
+    if (!buf || !idx) {
+        free(buf);
+        free(idx);
+        return RS_ENOMEM;
     }
-    free(corr);
+    Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
+                 buf + 7 * n, buf + 8 * n, buf + 9 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
+                                                              { idx + 5 * n, idx + 6 * n } } };
+    for (int b = 0; b < c->nb; b++)
+        plan_region(c, fit, mu0, n, t0, t1, b, &s, corr, st);
     free(buf);
     free(idx);
+    return 0;
+}
+
+int rs_df_apply(const DfCtx *c, RsDeflickerFrame *f, const float *corr, RsDeflickerStats *st)
+{
+    int *ix = malloc(sizeof(int) * (size_t)c->w);
+    float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
+    if (!ix || !fx) {
+        free(ix);
+        free(fx);
+        return RS_ENOMEM;
+    }
+    const int64_t cn = (int64_t)((c->w + (1 << c->lcw) - 1) >> c->lcw) * ((c->h + (1 << c->lch) - 1) >> c->lch);
+    const double sl = apply_plane(c, f, 0, corr, ix, fx, fx + c->w);
+    double sc = 0;
+    for (int p = 1; p < 3; p++)
+        sc += apply_plane(c, f, p, corr, ix, fx, fx + c->w);
+    /* The means over all frames are kept as sums until the end of the shot (deflicker_stream.c). */
+    st->samples += (int64_t)c->w * c->h;
+    st->mean_change += sl;
+    st->mean_chroma_change += sc / (2.0 * cn);
     free(ix);
     free(fx);
-    return ret;
+    return 0;
 }
