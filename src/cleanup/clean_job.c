@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup/clean_job.h"
+#include "cleanup/deflicker_job.h"
 #include "cleanup/fill.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/manifest.h"
@@ -57,6 +58,7 @@ static void clip_free(Clip *c)
         free(c->buf[i]);
     free(c->buf);
     free(c->f);
+    rs_df_reader_close(&c->dfl);
     c->n = c->cap = 0;
     c->buf = NULL;
     c->f = NULL;
@@ -135,7 +137,7 @@ int rs_clip_keep(RsClip *c, const RsVideoFrame *v, const RsCleanJob *job, const 
         return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
                         "frames or cut the shot)%s", job->input, job->max_frames,
                         c->windowed || job->max_frames < RS_CLEAN_MIN_WINDOW ? "" :
-                        "; deflicker, scratches, mask out, review and track only need the whole shot");
+                        "; scratches, mask out, review and track only need the whole shot");
     if (c->n + 1 > c->max_memory / c->frame_bytes)
         return too_long(c, job, c->n + 1);
     if (c->n == c->cap) {
@@ -212,7 +214,7 @@ static int read_shot(Clip *c, const RsCleanJob *job, Source *src, RsDecoder **dp
     if ((c->w | c->h) & 1)
         ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd side; the writer takes even sizes", job->input, c->w, c->h);
     RsMediaEvent ev;
-    while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
+    while (ret >= 0 && (ret = rs_clip_read(c, d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO) {
             if (c->windowed && c->n && c->n == window_frames(c, job)) {
                 snprintf(src->range, sizeof(src->range), "%s", c->full_range ? "pc" : "tv");
@@ -267,24 +269,6 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     }
     int cret = rs_encoder_close(&e);
     return ret < 0 ? ret : cret;
-}
-
-/* Deflicker the whole shot in place, before any fill reads it. */
-static int deflicker_shot(Clip *c, const RsCleanJob *job, RsDeflickerStats *st)
-{
-    RsDeflickerSettings s;
-    rs_deflicker_default_settings(&s);
-    s.window = job->deflicker;
-    s.threads = job->fill.threads;
-    RsDeflickerFrame *f = malloc(sizeof(*f) * c->n);
-    if (!f)
-        return rs_error(RS_ENOMEM, "deflicker: out of memory for %d frames", c->n);
-    for (int t = 0; t < c->n; t++)
-        f[t] = (RsDeflickerFrame){ { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] },
-                                   { c->f[t].stride[0], c->f[t].stride[1], c->f[t].stride[2] } };
-    int ret = rs_deflicker_frames(f, c->n, c->w, c->h, c->depth, c->lcw, c->lch, &s, st);
-    free(f);
-    return ret;
 }
 
 /* A printf frame number in the file name: "%d" or "%0Nd". */
@@ -463,10 +447,13 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
     /* Passes that read the whole shot at once keep it whole (doc/cleanup.md "Long shots"). */
-    c.windowed = !job->deflicker && !job->scratches && !job->mask_out && !job->review && !job->track_only;
+    c.windowed = !job->scratches && !job->mask_out && !job->review && !job->track_only;
+    /* The deflicker is a stream the decoded frames pass through, whole shot or windows alike. */
+    ret = job->deflicker && !job->track_only ? rs_df_reader_open(&c.dfl, job) : 0;
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
-    ret = read_shot(&c, job, &src, &d, &next);
+    if (ret >= 0)
+        ret = read_shot(&c, job, &src, &d, &next);
     if (ret == 1) {
         int frames = 0;
         ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
@@ -474,6 +461,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
             ret = rs_clean_track_long(&c, mask, job, stats);
         if (ret >= 0)
             ret = rs_clean_windows(&c, d, next, mask, job, codec, &src, stats, &frames);
+        rs_df_reader_stats(c.dfl, &stats->deflicker);
         rs_decoder_close(&d);
         rs_mask_close(&mask);
         clip_free(&c);
@@ -485,8 +473,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         return ret;
     }
     stats->held = c.n;
-    if (ret >= 0 && job->deflicker && !job->track_only)
-        ret = deflicker_shot(&c, job, &stats->deflicker);
+    rs_df_reader_stats(c.dfl, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
     if (ret >= 0 && mask)

@@ -34,6 +34,7 @@
 #include <strings.h>
 
 #include "cleanup/clean_job.h"
+#include "cleanup/deflicker_job.h"
 #include "cleanup/fill.h"
 #include "rushes/error.h"
 
@@ -273,13 +274,13 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
             if (ret >= 0)
                 ret = render(&w, c->n - 1);
         }
-        while (ret >= 0 && c->n < wn && (ret = rs_decoder_read(d, &ev)) > 0)
+        while (ret >= 0 && c->n < wn && (ret = rs_clip_read(c, d, &ev)) > 0)
             if (ev.type == RS_EVENT_VIDEO && (ret = rs_clip_keep(c, ev.video, job, src)) >= 0)
                 ret = render(&w, c->n - 1);
         if (ret < 0)
             break;
         /* A full window may be the last: only the next frame tells. */
-        while (c->n == wn && (ret = rs_decoder_read(d, &ev)) > 0 && ev.type != RS_EVENT_VIDEO)
+        while (c->n == wn && (ret = rs_clip_read(c, d, &ev)) > 0 && ev.type != RS_EVENT_VIDEO)
             ;
         if (ret < 0)
             break;

@@ -271,10 +271,10 @@ static void test_refused(void)
     job.mask = mask;
     job.output = out_b;
     job.max_frames = 12;
-    job.deflicker = 5;
+    job.scratches = 1;
     RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ERANGE);
     RS_CHECK_CONTAINS(rs_error_message(), "need the whole shot");
-    job.deflicker = 0;
+    job.scratches = 0;
     job.max_frames = 7;
     RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_ERANGE);
     RS_CHECK_CONTAINS(rs_error_message(), "more than 7 frames");

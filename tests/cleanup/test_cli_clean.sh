@@ -57,7 +57,7 @@ expect_exit 0 "a full-range shot in windows" "$RUSHES" -q clean "$TMP/long_pc.mk
   --max-frames 10 --out "$TMP/win_pc.mkv"
 check "keeps its range" contains <(ffprobe -v error -show_entries stream=color_range -of csv=p=0 \
   "$TMP/win_pc.mkv") "^pc"
-expect_exit 3 "deflicker still needs the whole shot" "$RUSHES" clean "$TMP/long.mkv" --deflicker \
+expect_exit 3 "scratches still need the whole shot" "$RUSHES" clean "$TMP/long.mkv" --scratches \
   --max-frames 10 --out "$TMP/x.mkv"
 check "and says so" contains "$TMP/err" 'need the whole shot'
 
