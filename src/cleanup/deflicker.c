@@ -213,17 +213,14 @@ static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int 
 }
 
 /*
- * A cut: the picture after it is not the one before it moved and relit, so
- * the gain fit along the flow explains nothing: in most regions with
- * texture its residual is as large as the samples' own spread or larger
- * (unrelated pictures leave about 1.4 times it). Motion the flow follows
- * leaves a small part of it, and the fastest blurred motion of the clips
- * measured (doc/cleanup.md) under 1.0, real cuts 1.3 and more. A region
- * votes with its ratio when it has DF_CUT_TEXTURE levels of robust spread
- * (a flat region fits anything); the pair is a cut when at least
- * DF_CUT_VOTES regions vote and their median ratio is DF_CUT_RATIO or more.
+ * The evidence of a cut: the picture after it is not the one before it
+ * moved and relit, so the gain fit along the flow explains little of it.
+ * In a region with DF_CUT_TEXTURE levels of robust spread (a flat region
+ * fits anything) the ratio of the fit's residual to that spread is small
+ * where the flow follows the motion; the median ratio over such regions is
+ * the evidence (deflicker_stream.c decides), 0 when fewer than
+ * DF_CUT_VOTES regions have texture.
  */
-#define DF_CUT_RATIO 1.1f
 #define DF_CUT_TEXTURE 3.0f
 #define DF_CUT_VOTES 4
 
@@ -238,7 +235,7 @@ static float robust_spread(float *x, int n)
     return 1.4826f * select_kth(x, n, n / 2);
 }
 
-/* Fit frame cur against frame prev brought onto it along the flow, region by region, and test for a cut. */
+/* Fit frame cur against frame prev brought onto it along the flow, region by region, and weigh the evidence of a cut. */
 static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
 {
     const DfCtx *c = wk->c;
@@ -246,7 +243,7 @@ static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
     for (int p = 0; p < 3; p++)
         for (int b = 0; b < c->nb; b++)
             pair->mu[p * c->nb + b] = region_mean(c, cur, p, b);
-    *pair->cut = !prev;
+    *pair->q = 0;
     if (!prev)
         return 0;
     const int w = c->w, h = c->h, d = c->depth, L = wk->level, fw = w >> L, fh = h >> L;
@@ -313,7 +310,7 @@ static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
                     sc->q[votes++] = isfinite(fit[b].res) ? fit[b].res / sd : INFINITY;
             }
         }
-    *pair->cut = votes >= DF_CUT_VOTES && select_kth(sc->q, votes, votes / 2) >= DF_CUT_RATIO;
+    *pair->q = votes >= DF_CUT_VOTES ? select_kth(sc->q, votes, votes / 2) : 0;
     return 0;
 }
 

@@ -36,7 +36,7 @@ typedef struct DfPair {
     const RsDeflickerFrame *cur;
     DfFit *fit;                /* nb fits taking prev to cur */
     double *mu;                /* 3 * nb: the mean of each region of cur, plane after plane */
-    uint8_t *cut;              /* receives 1 when cur starts a new shot (always when prev is NULL) */
+    float *q;                  /* receives the evidence of a cut before cur (0 when prev is NULL, see deflicker.c) */
 } DfPair;
 
 /* Sample (x, y) of a plane, in 8-bit levels. */

@@ -34,6 +34,23 @@
 /* Shortest block: a shot up to this many frames is corrected from all of its frames at once. */
 #define DF_BLOCK_MIN 97
 
+/*
+ * A cut before frame t, from the evidence q (deflicker.c: the median share
+ * of a textured region's spread that the fit along the flow leaves):
+ * unrelated pictures leave about 1.4 times their spread, so DF_CUT_ABS or
+ * more is a cut whatever comes around it. Under it, the flow may have
+ * warped one picture partly onto the other (smooth textures), while fast
+ * blurred motion that the flow loses leaves up to about 1.0 (running_car,
+ * doc/cleanup.md) but for several frames in a row: so DF_CUT_MIN or more
+ * is a cut when it is DF_CUT_RISE times both the median of up to
+ * DF_CUT_PAST pairs before it in the segment and the pair after it. A cut
+ * is one pair; motion lasts.
+ */
+#define DF_CUT_ABS 1.1f
+#define DF_CUT_MIN 0.4f
+#define DF_CUT_RISE 4.0f
+#define DF_CUT_PAST 4
+
 struct RsDeflicker {
     RsDeflickerSettings s;
     DfCtx c;
@@ -45,9 +62,10 @@ struct RsDeflicker {
     RsDeflickerFrame *frm;     /* the frames sent, the caller's planes */
     DfFit *fit;                /* cap * nb: frame t - 1 to t */
     double *mu;                /* cap * 3 * nb: region means */
+    float *q;                  /* cap: the evidence of a cut before the frame */
     uint8_t *cut;              /* cap: the frame starts a shot */
     int64_t *first;            /* cap: the first frame of its segment */
-    int64_t n_in, n_meas, n_out;
+    int64_t n_in, n_meas, n_dec, n_out;   /* frames sent, measured, decided (cut or not), received */
     int eof, err;
     int64_t blk_a, blk_b, plan_t0, plan_t1;   /* the block planned last and the frames planned from it */
     float *corr;               /* L * nb * 4 */
@@ -104,6 +122,7 @@ void rs_deflicker_close(RsDeflicker **pctx)
     free(x->frm);
     free(x->fit);
     free(x->mu);
+    free(x->q);
     free(x->cut);
     free(x->first);
     free(x->corr);
@@ -115,7 +134,7 @@ void rs_deflicker_close(RsDeflicker **pctx)
 
 int rs_deflicker_delay(const RsDeflicker *x)
 {
-    return x->L + x->batch - 1;
+    return x->L + x->batch;
 }
 
 void rs_deflicker_get_stats(const RsDeflicker *x, RsDeflickerStats *st)
@@ -137,6 +156,7 @@ static int make_room(RsDeflicker *x)
         memmove(x->frm, x->frm + d, sizeof(*x->frm) * m);
         memmove(x->fit, x->fit + d * nb, sizeof(*x->fit) * m * nb);
         memmove(x->mu, x->mu + d * 3 * nb, sizeof(*x->mu) * m * 3 * nb);
+        memmove(x->q, x->q + d, sizeof(*x->q) * m);
         memmove(x->cut, x->cut + d, m);
         memmove(x->first, x->first + d, sizeof(*x->first) * m);
         x->base = keep;
@@ -151,12 +171,34 @@ static int make_room(RsDeflicker *x)
     x->fit = p;
     if (!(p = realloc(x->mu, sizeof(*x->mu) * cap * 3 * nb))) return RS_ENOMEM;
     x->mu = p;
+    if (!(p = realloc(x->q, sizeof(*x->q) * cap))) return RS_ENOMEM;
+    x->q = p;
     if (!(p = realloc(x->cut, cap))) return RS_ENOMEM;
     x->cut = p;
     if (!(p = realloc(x->first, sizeof(*x->first) * cap))) return RS_ENOMEM;
     x->first = p;
     x->cap = cap;
     return 0;
+}
+
+/* Whether frame t (> 0, its next frame measured unless it is the last) starts a shot. */
+static int is_cut(const RsDeflicker *x, int64_t t)
+{
+    const float q = x->q[AT(x, t)];
+    if (q >= DF_CUT_ABS)
+        return 1;
+    if (q < DF_CUT_MIN)
+        return 0;
+    float past[DF_CUT_PAST];
+    int m = 0;
+    for (int64_t j = t - 1; j > x->first[AT(x, t - 1)] && m < DF_CUT_PAST; j--) {
+        int k = m++;
+        for (; k > 0 && past[k - 1] > x->q[AT(x, j)]; k--)
+            past[k] = past[k - 1];
+        past[k] = x->q[AT(x, j)];
+    }
+    const float before = m ? past[(m - 1) / 2] : 0, after = t + 1 < x->n_meas ? x->q[AT(x, t + 1)] : 0;
+    return q >= DF_CUT_RISE * before && q >= DF_CUT_RISE * after;
 }
 
 /* Measure the frames sent and not measured yet (each against the one before it, still as it came). */
@@ -168,16 +210,19 @@ static int measure(RsDeflicker *x)
         for (int64_t t = x->n_meas; t < x->n_in && n < x->batch; t++, n++) {
             const size_t i = AT(x, t);
             x->pairs[n] = (DfPair){ t ? &x->frm[i - 1] : NULL, &x->frm[i], &x->fit[i * nb], &x->mu[i * 3 * nb],
-                                    &x->cut[i] };
+                                    &x->q[i] };
         }
         int ret = rs_df_measure(&x->c, x->pairs, n, x->threads);
         if (ret < 0)
             return ret;
-        for (int k = 0; k < n; k++, x->n_meas++) {
-            const size_t i = AT(x, x->n_meas);
-            x->first[i] = x->cut[i] ? x->n_meas : x->first[i - 1];
-            x->st.cuts += x->n_meas > 0 && x->cut[i];
-        }
+        x->n_meas += n;
+    }
+    /* A frame is decided once the frame after it is measured (or it is the last). */
+    for (; x->n_dec < x->n_meas - 1 || (x->eof && x->n_dec < x->n_in && x->n_meas == x->n_in); x->n_dec++) {
+        const size_t i = AT(x, x->n_dec);
+        x->cut[i] = !x->n_dec || is_cut(x, x->n_dec);
+        x->first[i] = x->cut[i] ? x->n_dec : x->first[i - 1];
+        x->st.cuts += x->n_dec > 0 && x->cut[i];
     }
     return 0;
 }
@@ -219,14 +264,14 @@ static int block_of(const RsDeflicker *x, int64_t t, int64_t *a, int64_t *b, int
     const int64_t first = x->first[AT(x, t)];
     const int64_t want = first + x->L - 1 > t + x->K ? first + x->L - 1 : t + x->K;
     int64_t last = -1;
-    for (int64_t j = t + 1; j <= want && j < x->n_meas; j++)
+    for (int64_t j = t + 1; j <= want && j < x->n_dec; j++)
         if (x->cut[AT(x, j)]) {
             last = j - 1;
             break;
         }
-    if (last < 0 && x->eof && x->n_meas == x->n_in && want >= x->n_in)
+    if (last < 0 && x->eof && x->n_dec == x->n_in && want >= x->n_in)
         last = x->n_in - 1;
-    if (last < 0 && x->n_meas <= want)
+    if (last < 0 && x->n_dec <= want)
         return 0;
     *b = last >= 0 ? last : want;
     *a = *b - x->L + 1 > first ? *b - x->L + 1 : first;
@@ -240,7 +285,7 @@ int rs_deflicker_receive(RsDeflicker *x, RsDeflickerFrame *out)
         return x->err;
     const int64_t t = x->n_out;
     int64_t a, b, t1;
-    if (t >= x->n_meas || !block_of(x, t, &a, &b, &t1))
+    if (t >= x->n_dec || !block_of(x, t, &a, &b, &t1))
         return 0;
     const int nb = x->c.nb;
     RsDeflickerFrame *f = &x->frm[AT(x, t)];
