@@ -69,24 +69,59 @@ static double flicker_sigma(const double *lev, int n, int h, double *tmp)
 }
 
 /*
- * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
- * first and last frames of the stretch without one that holds t. d, tmp
- * and res are scratch for n values each.
+ * The step at t between the half windows of h frames before and after it,
+ * sums sb and sa, once a slope common to both is taken out: each half's
+ * own trend (the pooled least-squares slope within the halves) is what the
+ * light does anyway, a cloud or the drift of a tracking shot's levels, and
+ * it would hide a step going the other way or fake one.
  */
-static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, double *d, double *tmp,
-                     double *res)
+static double detrended_step(const double *v, int t, int h, double sb, double sa)
 {
+    if (h < 2)
+        return (sa - sb) / h;
+    const double cb = -(h + 1) / 2.0, ca = (h - 1) / 2.0, sxx = h * ((double)h * h - 1) / 12;
+    double sxy = 0;
+    for (int i = 0; i < h; i++)
+        sxy += (-h + i - cb) * v[t - h + i] + (i - ca) * v[t + i];
+    return (sa - sb) / h - sxy / (2 * sxx) * h;
+}
+
+/* Robust standard deviation of the first cnt values of x (sorted in place). */
+static double spread_of(double *x, int cnt)
+{
+    if (!cnt)
+        return 0;
+    qsort(x, cnt, sizeof(double), cmp_double);
+    return 1.4826 * x[cnt / 2];
+}
+
+/*
+ * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
+ * first and last frames of the stretch without one that holds t. w is
+ * scratch for 5 n values.
+ *
+ * Two statistics say how far the levels after t are from those before it,
+ * each against its own spread under the shot's flicker: the difference of
+ * the half-window means, and the same once the half windows' common slope
+ * is taken out (detrended_step()). The first is the less noisy; the second
+ * sees a step that a trend going the other way hides (a tracking shot,
+ * whose levels drift as the flow's errors chain). A change is the largest
+ * of the two, in units of its threshold.
+ */
+static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, double *w)
+{
+    double *d = w, *tmp = w + n, *res = w + 2 * n, *d2 = w + 3 * n, *tmp2 = w + 4 * n;
     /*
-     * How far the half-window means move under the shot's own flicker is
-     * measured on the level minus its running median (which follows a step
-     * and a ramp), as the spread of the same half-window differences: film
-     * transferred with repeated frames flickers in runs of two or three, so
-     * the spread is larger than independent frames would give.
+     * How far the statistics move under the shot's own flicker is measured
+     * on the level minus its running median (which follows a step and a
+     * ramp), as the spread of the same statistics: film transferred with
+     * repeated frames flickers in runs of two or three, so the spread is
+     * larger than independent frames would give.
      */
     median_residual(lev, n, h, res);
     int cnt = 0;
     for (int t = 0; t < n; t++) {
-        d[t] = 0;
+        d[t] = d2[t] = 0;
         /* A change is sustained when it lasts half a window: too near either end, nothing tells. */
         if (t < h || t + h > n)
             continue;
@@ -94,16 +129,16 @@ static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, 
         for (int i = 1; i <= h; i++)
             before += lev[t - i], after += lev[t + i - 1], rb += res[t - i], ra += res[t + i - 1];
         d[t] = fabs(after - before) / h;
-        tmp[cnt++] = fabs(ra - rb) / h;
+        d2[t] = fabs(detrended_step(lev, t, h, before, after));
+        tmp[cnt] = fabs(ra - rb) / h;
+        tmp2[cnt++] = fabs(detrended_step(res, t, h, rb, ra));
     }
-    double spread = 0;
-    if (cnt) {
-        qsort(tmp, cnt, sizeof(double), cmp_double);
-        spread = 1.4826 * tmp[cnt / 2];
+    const double thr = fmax(DF_STEP_Z * spread_of(tmp, cnt), DF_MIN_STEP);
+    const double thr2 = fmax(DF_STEP_Z * spread_of(tmp2, cnt), DF_MIN_STEP);
+    for (int t = 0; t < n; t++) {
+        d[t] = fmax(d[t] / thr, d2[t] / thr2);
+        d[t] = d[t] > 1 ? d[t] : 0;
     }
-    const double thr = fmax(DF_STEP_Z * spread, DF_MIN_STEP);
-    for (int t = 0; t < n; t++)
-        d[t] = d[t] > thr ? d[t] : 0;
     int start = 0;
     for (int t = 0; t < n; t++) {
         int peak = d[t] > 0;
@@ -213,7 +248,7 @@ static double local_fit(const double *y, const int *idx, int m, int t, int hw, i
 #define DF_SLOPE_Z 2.5
 
 typedef struct Series {
-    double *G, *O, *OC[2], *lev, *levc[2], *tmp, *tmp2, *tmp3;
+    double *G, *O, *OC[2], *lev, *levc[2], *tmp, *scr;
     int *idx, *seg[3][2];
 } Series;
 
@@ -238,12 +273,12 @@ static void plan_region(const DfCtx *c, const DfFit *fit, const double *mu, int 
             s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
     }
     const double sig = flicker_sigma(s->lev, n, h, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
-    segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->tmp, s->tmp2, s->tmp3);
+    segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->scr);
     double sigc[2], tauc[2];
     for (int p = 0; p < 2; p++) {
         sigc[p] = flicker_sigma(s->levc[p], n, h, s->tmp);
         tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
-        segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->tmp, s->tmp2, s->tmp3);
+        segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->scr);
     }
     const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
     for (int t = t0; t <= t1; t++) {
@@ -354,7 +389,7 @@ static double apply_plane(const DfCtx *c, RsDeflickerFrame *f, int p, const floa
 int rs_df_plan(const DfCtx *c, const DfFit *fit, const double *mu0, int n, int t0, int t1, float *corr,
                RsDeflickerStats *st)
 {
-    double *buf = malloc(sizeof(double) * 10 * (size_t)n);
+    double *buf = malloc(sizeof(double) * 13 * (size_t)n);
     int *idx = malloc(sizeof(int) * 7 * (size_t)n);
     if (!buf || !idx) {
         free(buf);
@@ -362,7 +397,7 @@ int rs_df_plan(const DfCtx *c, const DfFit *fit, const double *mu0, int n, int t
         return RS_ENOMEM;
     }
     Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
-                 buf + 7 * n, buf + 8 * n, buf + 9 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
+                 buf + 7 * n, buf + 8 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
                                                               { idx + 5 * n, idx + 6 * n } } };
     for (int b = 0; b < c->nb; b++)
         plan_region(c, fit, mu0, n, t0, t1, b, &s, corr, st);
