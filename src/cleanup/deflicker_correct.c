@@ -23,6 +23,15 @@
 #define DF_MIN_STEP 0.5
 
 /*
+ * The step once the common slope is out (detrended_step()) is noisier (the
+ * slope is estimated too) and its spread less sure: it must pass
+ * DF_STEP_Z_TREND of them. At 4, like the other, it took repeated-frame
+ * runs of the archive film for steps (flicker index 3.28 -> 3.40); at 6 it
+ * finds none there and still the steps of the tracking shots.
+ */
+#define DF_STEP_Z_TREND 6.0
+
+/*
  * Within its segment, a frame takes part in the smoothing of frame t when
  * its level is within DF_OUTLIER_SIGMAS robust standard deviations of the
  * flicker (or DF_MIN_STEP levels) of the window's detrended median: one
@@ -49,13 +58,23 @@ static int cmp_double(const void *a, const void *b)
 /* res[t]: the level minus its running median over t-h..t+h (which follows a step and a ramp). */
 static void median_residual(const double *lev, int n, int h, double *res)
 {
+    /* The window t-h..t+h kept sorted as it slides: one value in and one out a frame. */
     double win[256];
-    for (int t = 0; t < n; t++) {
-        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
-        for (int i = lo; i <= hi; i++)
-            win[i - lo] = lev[i];
-        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
-        res[t] = lev[t] - win[(hi - lo) / 2];
+    int m = 0;
+    for (int t = 0, in = 0; t < n; t++) {
+        for (; in < n && in <= t + h; in++) {
+            int k = m++;
+            for (; k > 0 && win[k - 1] > lev[in]; k--)
+                win[k] = win[k - 1];
+            win[k] = lev[in];
+        }
+        if (t - h - 1 >= 0) {
+            int k = 0;
+            while (win[k] != lev[t - h - 1])
+                k++;
+            memmove(win + k, win + k + 1, sizeof(double) * (--m - k));
+        }
+        res[t] = lev[t] - win[(m - 1) / 2];
     }
 }
 
@@ -134,7 +153,7 @@ static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, 
         tmp2[cnt++] = fabs(detrended_step(res, t, h, rb, ra));
     }
     const double thr = fmax(DF_STEP_Z * spread_of(tmp, cnt), DF_MIN_STEP);
-    const double thr2 = fmax(DF_STEP_Z * spread_of(tmp2, cnt), DF_MIN_STEP);
+    const double thr2 = fmax(DF_STEP_Z_TREND * spread_of(tmp2, cnt), DF_MIN_STEP);
     for (int t = 0; t < n; t++) {
         d[t] = fmax(d[t] / thr, d2[t] / thr2);
         d[t] = d[t] > 1 ? d[t] : 0;
