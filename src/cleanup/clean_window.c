@@ -109,8 +109,10 @@ static int fill_window(Win *w, int last)
      * window could see farther than one at its border, and the fill would jump there. */
     if (s.max_distance > w->ctx)
         s.max_distance = w->ctx;
-    RsFillCtx fc;
-    ret = rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s);
+    RsFillCtx fc = { 0 };
+    /* Deflicker alone masks nothing: the flows of the fill would be wasted (as for a whole shot). */
+    const int fill = w->job->mask || w->job->dust || w->job->scratches;
+    ret = fill ? rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s) : 0;
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", w->job->input, c->n);
     /* The flows saw the decoded samples; the carry reads the fill. orig[1] holds the frame before t. */
@@ -120,7 +122,7 @@ static int fill_window(Win *w, int last)
     }
     for (int t = lc; ret >= 0 && t < end; t++) {
         memcpy(w->orig[0], c->buf[t], w->sb);
-        ret = rs_fill_frame(&fc, t, w->st);
+        ret = fill ? rs_fill_frame(&fc, t, w->st) : 0;
         if (ret >= 0) {
             const uint8_t *planes[3] = { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] };
             ret = rs_encoder_write_video(w->e, planes, c->f[t].stride);
