@@ -303,8 +303,11 @@ static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
             for (int p = 0; p < 2; p++)
                 fit[b].oc[p] = isfinite(fit[b].res) ? chroma_offset(sc->ca[p], sc->cb[p], sc->in, n, fit[b].g, sc->r) : 0;
             if (n >= 64) {
-                memcpy(sc->r, sc->b, sizeof(float) * n);
-                const float sd = robust_spread(sc->r, n);
+                /* A spread needs no more than a few hundred samples: every fourth of a large region. */
+                const int k = n >= 1024 ? 4 : 1, m = (n + k - 1) / k;
+                for (int i = 0; i < m; i++)
+                    sc->r[i] = sc->b[i * k];
+                const float sd = robust_spread(sc->r, m);
                 /* A fit that explained too little of the region explained nothing. */
                 if (sd >= DF_CUT_TEXTURE)
                     sc->q[votes++] = isfinite(fit[b].res) ? fit[b].res / sd : INFINITY;
