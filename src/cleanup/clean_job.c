@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup/clean_job.h"
+#include "cleanup/deflicker_job.h"
 #include "cleanup/fill.h"
 #include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
@@ -58,6 +59,7 @@ static void clip_free(Clip *c)
         free(c->buf[i]);
     free(c->buf);
     free(c->f);
+    rs_df_reader_close(&c->dfl);
     c->n = c->cap = 0;
     c->buf = NULL;
     c->f = NULL;
@@ -133,10 +135,9 @@ int rs_clip_keep(RsClip *c, const RsVideoFrame *v, const RsCleanJob *job, const 
                         (long long)v->index, v->bit_depth, layout_name(v->log2_chroma_w, v->log2_chroma_h),
                         c->depth, layout_name(c->lcw, c->lch));
     if (c->n >= job->max_frames)
-        return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory (raise max "
-                        "frames or cut the shot)%s", job->input, job->max_frames,
-                        c->windowed || job->max_frames < RS_CLEAN_MIN_WINDOW ? "" :
-                        "; deflicker needs the whole shot");
+        return rs_error(RS_ERANGE, "%s: more than %d frames; clean holds a shot in memory and a window "
+                        "needs %d frames at least (raise max frames or cut the shot)", job->input,
+                        job->max_frames, RS_CLEAN_MIN_WINDOW);
     if (c->n + 1 > c->max_memory / c->frame_bytes)
         return too_long(c, job, c->n + 1);
     if (c->n == c->cap) {
@@ -218,7 +219,7 @@ static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *
                        "ProRes 4444 (prores profile 4), FFV1 (.mkv) or pictures", job->input, c->w, c->h,
                        job->output);
     RsMediaEvent ev;
-    while (ret >= 0 && (ret = rs_decoder_read(d, &ev)) > 0)
+    while (ret >= 0 && (ret = rs_clip_read(c, d, &ev)) > 0)
         if (ev.type == RS_EVENT_VIDEO) {
             if (c->windowed && c->n && c->n == window_frames(c, job)) {
                 snprintf(src->range, sizeof(src->range), "%s", c->full_range ? "pc" : "tv");
@@ -273,24 +274,6 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     }
     int cret = rs_encoder_close(&e);
     return ret < 0 ? ret : cret;
-}
-
-/* Deflicker the whole shot in place, before any fill reads it. */
-static int deflicker_shot(Clip *c, const RsCleanJob *job, RsDeflickerStats *st)
-{
-    RsDeflickerSettings s;
-    rs_deflicker_default_settings(&s);
-    s.window = job->deflicker;
-    s.threads = job->fill.threads;
-    RsDeflickerFrame *f = malloc(sizeof(*f) * c->n);
-    if (!f)
-        return rs_error(RS_ENOMEM, "deflicker: out of memory for %d frames", c->n);
-    for (int t = 0; t < c->n; t++)
-        f[t] = (RsDeflickerFrame){ { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] },
-                                   { c->f[t].stride[0], c->f[t].stride[1], c->f[t].stride[2] } };
-    int ret = rs_deflicker_frames(f, c->n, c->w, c->h, c->depth, c->lcw, c->lch, &s, st);
-    free(f);
-    return ret;
 }
 
 /* A printf frame number in the file name: "%d" or "%0Nd". */
@@ -464,11 +447,14 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     Source src = { .rate = { 0, 1 } };
     RsMask *mask = NULL;
     RsFillCtx fc = { 0 };
-    /* The deflicker reads the whole shot at once: it keeps it whole (doc/cleanup.md "Long shots"). */
-    c.windowed = !job->deflicker;
+    /* Every pass runs in windows on a long shot (doc/cleanup.md "Long shots"); the deflicker is
+     * a stream the decoded frames pass through, whole shot or windows alike. */
+    c.windowed = 1;
+    ret = job->deflicker && !job->track_only ? rs_df_reader_open(&c.dfl, job) : 0;
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
-    ret = read_shot(&c, job, codec, &src, &d, &next);
+    if (ret >= 0)
+        ret = read_shot(&c, job, codec, &src, &d, &next);
     if (ret == 1) {
         int frames = 0;
         ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
@@ -476,6 +462,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
             ret = rs_clean_track_long(&c, mask, job, stats);
         if (ret >= 0)
             ret = rs_clean_windows(&c, d, next, mask, job, codec, &src, stats, &frames);
+        rs_df_reader_stats(c.dfl, &stats->deflicker);
         rs_decoder_close(&d);
         rs_mask_close(&mask);
         clip_free(&c);
@@ -487,8 +474,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         return ret;
     }
     stats->held = c.n;
-    if (ret >= 0 && job->deflicker && !job->track_only)
-        ret = deflicker_shot(&c, job, &stats->deflicker);
+    rs_df_reader_stats(c.dfl, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
     if (ret >= 0 && mask)

@@ -27,6 +27,7 @@ typedef struct RsClip {
     int windowed;             /* 1: a longer shot is read in windows, not refused */
     uint8_t **buf;            /* per frame: Y, Cb, Cr, mask back to back */
     RsCleanFrame *f;
+    struct RsDfReader *dfl;   /* the deflicker the decoded frames pass through (deflicker_job.h), or NULL */
 } RsClip;
 
 /* Bytes of one frame's samples (Y, Cb, Cr) at the start of its buf[]. */

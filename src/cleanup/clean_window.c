@@ -41,6 +41,7 @@
 #include <strings.h>
 
 #include "cleanup/clean_job.h"
+#include "cleanup/deflicker_job.h"
 #include "cleanup/fill.h"
 #include "cleanup/review.h"
 #include "cleanup/scratch_internal.h"
@@ -282,11 +283,13 @@ static int fill_frames(Win *w, int lc, int end)
     const int reach = w->ctx / (1 + s.refine) > 1 ? w->ctx / (1 + s.refine) : 1;
     if (s.max_distance > reach)
         s.max_distance = reach;
-    RsFillCtx fc;
-    int ret = rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s);
+    RsFillCtx fc = { 0 };
+    /* Deflicker alone masks nothing: the flows of the fill would be wasted (as for a whole shot). */
+    const int fill = w->job->mask || w->job->dust || w->job->scratches;
+    int ret = fill ? rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s) : 0;
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", w->job->input, c->n);
-    if (ret >= 0 && s.refine) {
+    if (ret >= 0 && fill && s.refine) {
         ret = fill_frames_refined(w, &fc, lc, end, reach);
         rs_fill_free(&fc);
         return ret;
@@ -298,7 +301,7 @@ static int fill_frames(Win *w, int lc, int end)
     }
     for (int t = lc; ret >= 0 && t < end; t++) {
         memcpy(w->orig[0], c->buf[t], w->sb);
-        ret = rs_fill_frame(&fc, t, w->st);
+        ret = fill ? rs_fill_frame(&fc, t, w->st) : 0;
         if (ret >= 0) {
             const uint8_t *planes[3] = { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] };
             ret = rs_encoder_write_video(w->e, planes, c->f[t].stride);
@@ -484,13 +487,13 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
             if (ret >= 0)
                 ret = render(&w, c->n - 1);
         }
-        while (ret >= 0 && c->n < wn && (ret = rs_decoder_read(d, &ev)) > 0)
+        while (ret >= 0 && c->n < wn && (ret = rs_clip_read(c, d, &ev)) > 0)
             if (ev.type == RS_EVENT_VIDEO && (ret = rs_clip_keep(c, ev.video, job, src)) >= 0)
                 ret = render(&w, c->n - 1);
         if (ret < 0)
             break;
         /* A full window may be the last: only the next frame tells. */
-        while (c->n == wn && (ret = rs_decoder_read(d, &ev)) > 0 && ev.type != RS_EVENT_VIDEO)
+        while (c->n == wn && (ret = rs_clip_read(c, d, &ev)) > 0 && ev.type != RS_EVENT_VIDEO)
             ;
         if (ret < 0)
             break;

@@ -1,8 +1,9 @@
 /*
  * Deflicker, first pass: how the light of each region changes from one
  * frame to the next, measured along the optical flow so that motion is not
- * taken for flicker. The temporal smoothing and the correction are in
- * deflicker_correct.c.
+ * taken for flicker, and where the picture changes for another (a cut).
+ * The temporal smoothing and the correction are in deflicker_correct.c,
+ * the stream that runs both over a shot in deflicker_stream.c.
  */
 #include <math.h>
 #include <pthread.h>
@@ -27,7 +28,9 @@ void rs_deflicker_default_settings(RsDeflickerSettings *s)
 #define DF_BRIGHT 251.0f
 
 typedef struct Worker {
-    DfCtx *c;
+    const DfCtx *c;
+    DfPair *pairs;
+    int n;
     atomic_int next, ret;
     int step, level;
     RsFlowSettings fs;
@@ -37,6 +40,7 @@ typedef struct Scratch {
     uint8_t *y8[2];            /* 8-bit luma for the flow when depth > 8 */
     float *u, *v;              /* flow at its pyramid level */
     float *a, *b, *ca[2], *cb[2], *r;
+    float *q;                  /* a ratio a region, for the cut test */
     uint8_t *in;
 } Scratch;
 
@@ -157,14 +161,14 @@ static void fill_untrusted(const DfCtx *c, DfFit *fit, const uint8_t *ok)
 /*
  * A region's fit is distrusted when it explained too little of the region
  * (res is infinite) or when its residual is more than twice the region's
- * usual residual over the shot plus a level: the region's content changed
- * in a way the flow did not follow (an object entering, an occlusion), so
- * the change of its samples is not a change of light.
+ * usual residual over the frames given plus a level: the region's content
+ * changed in a way the flow did not follow (an object entering, an
+ * occlusion), so the change of its samples is not a change of light.
  */
-static int distrust(DfCtx *c)
+int rs_df_distrust(const DfCtx *c, DfFit *fits, int n)
 {
-    const int nb = c->nb, n = c->n;
-    float *tmp = malloc(sizeof(float) * n);
+    const int nb = c->nb;
+    float *tmp = malloc(sizeof(float) * (n > 0 ? n : 1));
     uint8_t *ok = malloc(nb);
     if (!tmp || !ok) {
         free(tmp);
@@ -174,16 +178,16 @@ static int distrust(DfCtx *c)
     for (int b = 0; b < nb; b++) {
         int m = 0;
         for (int t = 1; t < n; t++)
-            if (isfinite(c->fit[(size_t)t * nb + b].res))
-                tmp[m++] = c->fit[(size_t)t * nb + b].res;
+            if (isfinite(fits[(size_t)t * nb + b].res))
+                tmp[m++] = fits[(size_t)t * nb + b].res;
         const float med = m ? select_kth(tmp, m, m / 2) : 0;
         for (int t = 1; t < n; t++) {
-            DfFit *f = &c->fit[(size_t)t * nb + b];
+            DfFit *f = &fits[(size_t)t * nb + b];
             f->res = f->res > 2 * med + 1 ? INFINITY : f->res;
         }
     }
     for (int t = 1; t < n; t++) {
-        DfFit *fit = &c->fit[(size_t)t * nb];
+        DfFit *fit = &fits[(size_t)t * nb];
         for (int b = 0; b < nb; b++)
             ok[b] = isfinite(fit[b].res);
         fill_untrusted(c, fit, ok);
@@ -193,11 +197,55 @@ static int distrust(DfCtx *c)
     return 0;
 }
 
-/* Fit frame t against frame t - 1 brought onto it along the flow, region by region. */
-static int measure_pair(Worker *wk, Scratch *sc, int t)
+/* Mean of region b of plane p of a frame, in 8-bit levels (chroma centred on grey). */
+static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int b)
 {
-    DfCtx *c = wk->c;
-    const RsDeflickerFrame *prev = &c->f[t - 1], *cur = &c->f[t];
+    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0, bx = b % c->bx, by = b / c->bx;
+    const int x0 = df_edge(bx, c->bx, c->w) >> sx, x1 = df_edge(bx + 1, c->bx, c->w) >> sx;
+    const int y0 = df_edge(by, c->by, c->h) >> sy, y1 = df_edge(by + 1, c->by, c->h) >> sy;
+    const float inv = 1.0f / c->scale;
+    double s = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            s += df_get(f->plane[p], f->stride[p], c->depth, inv, x, y);
+    const double k = (double)(x1 - x0) * (y1 - y0);
+    return k > 0 ? s / k - (p ? 128 : 0) : 0;
+}
+
+/*
+ * The evidence of a cut: the picture after it is not the one before it
+ * moved and relit, so the gain fit along the flow explains little of it.
+ * In a region with DF_CUT_TEXTURE levels of robust spread (a flat region
+ * fits anything) the ratio of the fit's residual to that spread is small
+ * where the flow follows the motion; the median ratio over such regions is
+ * the evidence (deflicker_stream.c decides), 0 when fewer than
+ * DF_CUT_VOTES regions have texture.
+ */
+#define DF_CUT_TEXTURE 3.0f
+#define DF_CUT_VOTES 4
+
+/* Robust standard deviation of x (scrambled): 1.4826 times the median distance from the median. */
+static float robust_spread(float *x, int n)
+{
+    if (n < 2)
+        return 0;
+    const float med = select_kth(x, n, n / 2);
+    for (int i = 0; i < n; i++)
+        x[i] = fabsf(x[i] - med);
+    return 1.4826f * select_kth(x, n, n / 2);
+}
+
+/* Fit frame cur against frame prev brought onto it along the flow, region by region, and weigh the evidence of a cut. */
+static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
+{
+    const DfCtx *c = wk->c;
+    const RsDeflickerFrame *prev = pair->prev, *cur = pair->cur;
+    for (int p = 0; p < 3; p++)
+        for (int b = 0; b < c->nb; b++)
+            pair->mu[p * c->nb + b] = region_mean(c, cur, p, b);
+    *pair->q = 0;
+    if (!prev)
+        return 0;
     const int w = c->w, h = c->h, d = c->depth, L = wk->level, fw = w >> L, fh = h >> L;
     const float inv = 1.0f / c->scale, lsc = (float)(1 << L);
     if (c->s->motion) {
@@ -213,7 +261,8 @@ static int measure_pair(Worker *wk, Scratch *sc, int t)
             return ret;
     }
     const int cwp = (w + (1 << c->lcw) - 1) >> c->lcw, chp = (h + (1 << c->lch) - 1) >> c->lch;
-    DfFit *fit = &c->fit[(size_t)t * c->nb];
+    DfFit *fit = pair->fit;
+    int votes = 0;
     for (int by = 0; by < c->by; by++)
         for (int bx = 0; bx < c->bx; bx++) {
             const int x0 = df_edge(bx, c->bx, w), x1 = df_edge(bx + 1, c->bx, w);
@@ -253,18 +302,29 @@ static int measure_pair(Worker *wk, Scratch *sc, int t)
                 fit[b].res = INFINITY;
             for (int p = 0; p < 2; p++)
                 fit[b].oc[p] = isfinite(fit[b].res) ? chroma_offset(sc->ca[p], sc->cb[p], sc->in, n, fit[b].g, sc->r) : 0;
+            if (n >= 64) {
+                /* A spread needs no more than a few hundred samples: every fourth of a large region. */
+                const int k = n >= 1024 ? 4 : 1, m = (n + k - 1) / k;
+                for (int i = 0; i < m; i++)
+                    sc->r[i] = sc->b[i * k];
+                const float sd = robust_spread(sc->r, m);
+                /* A fit that explained too little of the region explained nothing. */
+                if (sd >= DF_CUT_TEXTURE)
+                    sc->q[votes++] = isfinite(fit[b].res) ? fit[b].res / sd : INFINITY;
+            }
         }
+    *pair->q = votes >= DF_CUT_VOTES ? select_kth(sc->q, votes, votes / 2) : 0;
     return 0;
 }
 
 static void *worker(void *opaque)
 {
     Worker *wk = opaque;
-    DfCtx *c = wk->c;
+    const DfCtx *c = wk->c;
     const int w = c->w, h = c->h, fw = w >> wk->level, fh = h >> wk->level;
     const size_t cap = (size_t)((w / c->bx + 2) / wk->step + 1) * ((h / c->by + 2) / wk->step + 1);
     Scratch sc = { 0 };
-    float *fbuf = malloc(sizeof(float) * (2 * (size_t)fw * fh + 7 * cap));
+    float *fbuf = malloc(sizeof(float) * (2 * (size_t)fw * fh + 7 * cap + c->nb));
     sc.in = malloc(cap);
     uint8_t *y8 = c->depth > 8 && c->s->motion ? malloc(2 * (size_t)w * h) : NULL;
     int ret = !fbuf || !sc.in || (c->depth > 8 && c->s->motion && !y8) ? RS_ENOMEM : 0;
@@ -272,12 +332,11 @@ static void *worker(void *opaque)
         sc.u = fbuf, sc.v = fbuf + (size_t)fw * fh;
         float *p = sc.v + (size_t)fw * fh;
         sc.a = p, sc.b = p + cap, sc.ca[0] = p + 2 * cap, sc.ca[1] = p + 3 * cap;
-        sc.cb[0] = p + 4 * cap, sc.cb[1] = p + 5 * cap, sc.r = p + 6 * cap;
+        sc.cb[0] = p + 4 * cap, sc.cb[1] = p + 5 * cap, sc.r = p + 6 * cap, sc.q = p + 7 * cap;
         sc.y8[0] = y8, sc.y8[1] = y8 ? y8 + (size_t)w * h : NULL;
     }
-    for (int t; ret >= 0 && atomic_load(&wk->ret) >= 0 && (t = atomic_fetch_add(&wk->next, 1)) < c->n;)
-        if (t > 0)
-            ret = measure_pair(wk, &sc, t);
+    for (int t; ret >= 0 && atomic_load(&wk->ret) >= 0 && (t = atomic_fetch_add(&wk->next, 1)) < wk->n;)
+        ret = measure_pair(wk, &sc, &wk->pairs[t]);
     if (ret < 0)
         atomic_store(&wk->ret, ret);
     free(fbuf);
@@ -286,9 +345,9 @@ static void *worker(void *opaque)
     return NULL;
 }
 
-int rs_df_measure(DfCtx *c)
+int rs_df_measure(const DfCtx *c, DfPair *pairs, int n, int threads)
 {
-    Worker wk = { .c = c };
+    Worker wk = { .c = c, .pairs = pairs, .n = n };
     rs_flow_default_settings(&wk.fs);
     int ret = rs_flow_check(&wk.fs, c->w, c->h);
     if (ret < 0)
@@ -298,8 +357,8 @@ int rs_df_measure(DfCtx *c)
     wk.step = c->w / 480 > 1 ? c->w / 480 : 1;
     atomic_init(&wk.next, 0);
     atomic_init(&wk.ret, 0);
-    int nt = c->s->threads > 0 ? c->s->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > c->n ? c->n : nt;
+    int nt = threads > 0 ? threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > n ? n : nt;
     pthread_t th[16];
     int started = 0;
     for (int i = 1; i < nt; i++, started++)
@@ -308,30 +367,17 @@ int rs_df_measure(DfCtx *c)
     worker(&wk);
     for (int i = 1; i <= started; i++)
         pthread_join(th[i], NULL);
-    ret = atomic_load(&wk.ret);
-    if (ret < 0)
-        return ret;
-    return distrust(c);
+    return atomic_load(&wk.ret);
 }
 
-int rs_deflicker_frames(RsDeflickerFrame *frames, int n, int width, int height, int depth, int log2_chroma_w,
-                        int log2_chroma_h, const RsDeflickerSettings *s, RsDeflickerStats *stats)
+int rs_df_setup(DfCtx *c, int width, int height, int depth, int lcw, int lch, const RsDeflickerSettings *s)
 {
-    RsDeflickerSettings def;
-    if (!s) {
-        rs_deflicker_default_settings(&def);
-        s = &def;
-    }
-    RsDeflickerStats local;
-    if (!stats)
-        stats = &local;
-    memset(stats, 0, sizeof(*stats));
-    if (!frames || n < 0 || width < 16 || height < 16)
-        return rs_error(RS_EINVAL, "deflicker: %d frames of %dx%d (at least 16x16)", n, width, height);
+    if (width < 16 || height < 16)
+        return rs_error(RS_EINVAL, "deflicker: %dx%d (at least 16x16)", width, height);
     if (depth < 8 || depth > 16)
         return rs_error(RS_EINVAL, "deflicker: depth %d (8..16 bits)", depth);
-    if (log2_chroma_w < 0 || log2_chroma_w > 1 || log2_chroma_h < 0 || log2_chroma_h > 1)
-        return rs_error(RS_EINVAL, "deflicker: chroma shifts %d,%d (0 or 1)", log2_chroma_w, log2_chroma_h);
+    if (lcw < 0 || lcw > 1 || lch < 0 || lch > 1)
+        return rs_error(RS_EINVAL, "deflicker: chroma shifts %d,%d (0 or 1)", lcw, lch);
     if (s->window < 3 || s->window > 255 || !(s->window & 1))
         return rs_error(RS_EINVAL, "deflicker: window %d (odd, 3..255 frames)", s->window);
     if (s->regions < 1 || s->regions > 64)
@@ -340,29 +386,14 @@ int rs_deflicker_frames(RsDeflickerFrame *frames, int n, int width, int height, 
         return rs_error(RS_EINVAL, "deflicker: max_gain %g (0..1)", s->max_gain);
     if (!(s->max_offset >= 0 && s->max_offset <= 128))
         return rs_error(RS_EINVAL, "deflicker: max_offset %g (0..128 levels)", s->max_offset);
-    for (int t = 0; t < n; t++)
-        for (int p = 0; p < 3; p++)
-            if (!frames[t].plane[p])
-                return rs_error(RS_EINVAL, "deflicker: frame %d has no plane %d", t, p);
-    DfCtx c = { .f = frames, .n = n, .w = width, .h = height, .depth = depth, .lcw = log2_chroma_w,
-                .lch = log2_chroma_h, .scale = (float)(1 << (depth - 8)), .s = s };
-    c.bx = s->regions;
-    c.by = (int)(s->regions * (double)height / width + 0.5);
-    c.by = c.by < 1 ? 1 : c.by;
+    *c = (DfCtx){ .w = width, .h = height, .depth = depth, .lcw = lcw, .lch = lch,
+                  .scale = (float)(1 << (depth - 8)), .s = s };
+    c->bx = s->regions;
+    c->by = (int)(s->regions * (double)height / width + 0.5);
+    c->by = c->by < 1 ? 1 : c->by;
     /* A region keeps at least 8 samples a side, or its statistics mean nothing. */
-    while (c.bx > 1 && width / c.bx < 8) c.bx--;
-    while (c.by > 1 && height / c.by < 8) c.by--;
-    c.nb = c.bx * c.by;
-    stats->regions_x = c.bx;
-    stats->regions_y = c.by;
-    if (n < 3)
-        return 0;
-    if (!(c.fit = calloc((size_t)n * c.nb, sizeof(*c.fit))))
-        return rs_error(RS_ENOMEM, "deflicker: out of memory for %d frames", n);
-    int ret = rs_df_measure(&c);
-    if (ret >= 0)
-        ret = rs_df_correct(&c, stats);
-    free(c.fit);
-    return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "deflicker: out of memory (%d frames of %dx%d)", n, width,
-                                       height) : ret;
+    while (c->bx > 1 && width / c->bx < 8) c->bx--;
+    while (c->by > 1 && height / c->by < 8) c->by--;
+    c->nb = c->bx * c->by;
+    return 0;
 }

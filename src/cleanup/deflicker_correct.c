@@ -23,6 +23,15 @@
 #define DF_MIN_STEP 0.5
 
 /*
+ * The step once the common slope is out (detrended_step()) is noisier (the
+ * slope is estimated too) and its spread less sure: it must pass
+ * DF_STEP_Z_TREND of them. At 4, like the other, it took repeated-frame
+ * runs of the archive film for steps (flicker index 3.28 -> 3.40); at 6 it
+ * finds none there and still the steps of the tracking shots.
+ */
+#define DF_STEP_Z_TREND 6.0
+
+/*
  * Within its segment, a frame takes part in the smoothing of frame t when
  * its level is within DF_OUTLIER_SIGMAS robust standard deviations of the
  * flicker (or DF_MIN_STEP levels) of the window's detrended median: one
@@ -49,13 +58,23 @@ static int cmp_double(const void *a, const void *b)
 /* res[t]: the level minus its running median over t-h..t+h (which follows a step and a ramp). */
 static void median_residual(const double *lev, int n, int h, double *res)
 {
+    /* The window t-h..t+h kept sorted as it slides: one value in and one out a frame. */
     double win[256];
-    for (int t = 0; t < n; t++) {
-        const int lo = t - h < 0 ? 0 : t - h, hi = t + h > n - 1 ? n - 1 : t + h;
-        for (int i = lo; i <= hi; i++)
-            win[i - lo] = lev[i];
-        qsort(win, hi - lo + 1, sizeof(double), cmp_double);
-        res[t] = lev[t] - win[(hi - lo) / 2];
+    int m = 0;
+    for (int t = 0, in = 0; t < n; t++) {
+        for (; in < n && in <= t + h; in++) {
+            int k = m++;
+            for (; k > 0 && win[k - 1] > lev[in]; k--)
+                win[k] = win[k - 1];
+            win[k] = lev[in];
+        }
+        if (t - h - 1 >= 0) {
+            int k = 0;
+            while (win[k] != lev[t - h - 1])
+                k++;
+            memmove(win + k, win + k + 1, sizeof(double) * (--m - k));
+        }
+        res[t] = lev[t] - win[(m - 1) / 2];
     }
 }
 
@@ -69,24 +88,59 @@ static double flicker_sigma(const double *lev, int n, int h, double *tmp)
 }
 
 /*
- * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
- * first and last frames of the stretch without one that holds t. d, tmp
- * and res are scratch for n values each.
+ * The step at t between the half windows of h frames before and after it,
+ * sums sb and sa, once a slope common to both is taken out: each half's
+ * own trend (the pooled least-squares slope within the halves) is what the
+ * light does anyway, a cloud or the drift of a tracking shot's levels, and
+ * it would hide a step going the other way or fake one.
  */
-static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, double *d, double *tmp,
-                     double *res)
+static double detrended_step(const double *v, int t, int h, double sb, double sa)
 {
+    if (h < 2)
+        return (sa - sb) / h;
+    const double cb = -(h + 1) / 2.0, ca = (h - 1) / 2.0, sxx = h * ((double)h * h - 1) / 12;
+    double sxy = 0;
+    for (int i = 0; i < h; i++)
+        sxy += (-h + i - cb) * v[t - h + i] + (i - ca) * v[t + i];
+    return (sa - sb) / h - sxy / (2 * sxx) * h;
+}
+
+/* Robust standard deviation of the first cnt values of x (sorted in place). */
+static double spread_of(double *x, int cnt)
+{
+    if (!cnt)
+        return 0;
+    qsort(x, cnt, sizeof(double), cmp_double);
+    return 1.4826 * x[cnt / 2];
+}
+
+/*
+ * The sustained changes of a level: seg_lo[t] and seg_hi[t] receive the
+ * first and last frames of the stretch without one that holds t. w is
+ * scratch for 5 n values.
+ *
+ * Two statistics say how far the levels after t are from those before it,
+ * each against its own spread under the shot's flicker: the difference of
+ * the half-window means, and the same once the half windows' common slope
+ * is taken out (detrended_step()). The first is the less noisy; the second
+ * sees a step that a trend going the other way hides (a tracking shot,
+ * whose levels drift as the flow's errors chain). A change is the largest
+ * of the two, in units of its threshold.
+ */
+static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, double *w)
+{
+    double *d = w, *tmp = w + n, *res = w + 2 * n, *d2 = w + 3 * n, *tmp2 = w + 4 * n;
     /*
-     * How far the half-window means move under the shot's own flicker is
-     * measured on the level minus its running median (which follows a step
-     * and a ramp), as the spread of the same half-window differences: film
-     * transferred with repeated frames flickers in runs of two or three, so
-     * the spread is larger than independent frames would give.
+     * How far the statistics move under the shot's own flicker is measured
+     * on the level minus its running median (which follows a step and a
+     * ramp), as the spread of the same statistics: film transferred with
+     * repeated frames flickers in runs of two or three, so the spread is
+     * larger than independent frames would give.
      */
     median_residual(lev, n, h, res);
     int cnt = 0;
     for (int t = 0; t < n; t++) {
-        d[t] = 0;
+        d[t] = d2[t] = 0;
         /* A change is sustained when it lasts half a window: too near either end, nothing tells. */
         if (t < h || t + h > n)
             continue;
@@ -94,16 +148,16 @@ static void segments(const double *lev, int n, int h, int *seg_lo, int *seg_hi, 
         for (int i = 1; i <= h; i++)
             before += lev[t - i], after += lev[t + i - 1], rb += res[t - i], ra += res[t + i - 1];
         d[t] = fabs(after - before) / h;
-        tmp[cnt++] = fabs(ra - rb) / h;
+        d2[t] = fabs(detrended_step(lev, t, h, before, after));
+        tmp[cnt] = fabs(ra - rb) / h;
+        tmp2[cnt++] = fabs(detrended_step(res, t, h, rb, ra));
     }
-    double spread = 0;
-    if (cnt) {
-        qsort(tmp, cnt, sizeof(double), cmp_double);
-        spread = 1.4826 * tmp[cnt / 2];
+    const double thr = fmax(DF_STEP_Z * spread_of(tmp, cnt), DF_MIN_STEP);
+    const double thr2 = fmax(DF_STEP_Z_TREND * spread_of(tmp2, cnt), DF_MIN_STEP);
+    for (int t = 0; t < n; t++) {
+        d[t] = fmax(d[t] / thr, d2[t] / thr2);
+        d[t] = d[t] > 1 ? d[t] : 0;
     }
-    const double thr = fmax(DF_STEP_Z * spread, DF_MIN_STEP);
-    for (int t = 0; t < n; t++)
-        d[t] = d[t] > thr ? d[t] : 0;
     int start = 0;
     for (int t = 0; t < n; t++) {
         int peak = d[t] > 0;
@@ -213,34 +267,20 @@ static double local_fit(const double *y, const int *idx, int m, int t, int hw, i
 #define DF_SLOPE_Z 2.5
 
 typedef struct Series {
-    double *G, *O, *OC[2], *lev, *levc[2], *tmp, *tmp2, *tmp3;
+    double *G, *O, *OC[2], *lev, *levc[2], *tmp, *scr;
     int *idx, *seg[3][2];
 } Series;
 
-/* Mean of region b of plane p of a frame, in 8-bit levels (chroma centred on grey). */
-static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int b)
+/* The correction of region b for frames t0..t1: corr[((t - t0) * nb + b) * 4 + {a, b, bc0, bc1}]. */
+static void plan_region(const DfCtx *c, const DfFit *fit, const double *mu, int n, int t0, int t1, int b,
+                        Series *s, float *corr, RsDeflickerStats *st)
 {
-    const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0, bx = b % c->bx, by = b / c->bx;
-    const int x0 = df_edge(bx, c->bx, c->w) >> sx, x1 = df_edge(bx + 1, c->bx, c->w) >> sx;
-    const int y0 = df_edge(by, c->by, c->h) >> sy, y1 = df_edge(by + 1, c->by, c->h) >> sy;
-    const float inv = 1.0f / c->scale;
-    double s = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
-            s += df_get(f->plane[p], f->stride[p], c->depth, inv, x, y);
-    const double k = (double)(x1 - x0) * (y1 - y0);
-    return k > 0 ? s / k - (p ? 128 : 0) : 0;
-}
-
-/* The correction of region b for every frame: corr[(t * nb + b) * 4 + {a, b, bc0, bc1}]. */
-static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflickerStats *st)
-{
-    const int n = c->n, h = c->s->window / 2;
-    const double mu0 = region_mean(c, &c->f[0], 0, b);
-    double muc0[2] = { region_mean(c, &c->f[0], 1, b), region_mean(c, &c->f[0], 2, b) };
+    const int h = c->s->window / 2;
+    const double mu0 = mu[b];
+    double muc0[2] = { mu[c->nb + b], mu[2 * c->nb + b] };
     s->G[0] = 1, s->O[0] = 0, s->OC[0][0] = s->OC[1][0] = 0;
     for (int t = 1; t < n; t++) {
-        const DfFit *f = &c->fit[(size_t)t * c->nb + b];
+        const DfFit *f = &fit[(size_t)t * c->nb + b];
         s->G[t] = f->g * s->G[t - 1];
         s->O[t] = f->g * s->O[t - 1] + f->o;
         for (int p = 0; p < 2; p++)
@@ -252,15 +292,15 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
             s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
     }
     const double sig = flicker_sigma(s->lev, n, h, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
-    segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->tmp, s->tmp2, s->tmp3);
+    segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->scr);
     double sigc[2], tauc[2];
     for (int p = 0; p < 2; p++) {
         sigc[p] = flicker_sigma(s->levc[p], n, h, s->tmp);
         tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
-        segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->tmp, s->tmp2, s->tmp3);
+        segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->scr);
     }
     const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
-    for (int t = 0; t < n; t++) {
+    for (int t = t0; t <= t1; t++) {
         int lo, hi, hw;
         window_at(s->seg[0][0][t], s->seg[0][1][t], t, h, &lo, &hi, &hw);
         int m = pick(s->lev, lo, hi, t, tau, sig, s->idx, s->tmp);
@@ -282,7 +322,7 @@ static void plan_region(const DfCtx *c, int b, Series *s, float *corr, RsDeflick
             d = d > 0 ? D : -D;
             limited = 1;
         }
-        float *k = &corr[((size_t)t * c->nb + b) * 4];
+        float *k = &corr[((size_t)(t - t0) * c->nb + b) * 4];
         k[0] = (float)a;
         k[1] = (float)(lt + d - a * lt);
         for (int p = 0; p < 2; p++) {
@@ -319,18 +359,17 @@ static void grid_at(int i, int luma_side, int regions, int shift, int *k, float 
     *f = (float)r;
 }
 
-/* Correct one plane of frame t; returns the sum of |out - in| in 8-bit levels. */
-static double apply_plane(const DfCtx *c, int t, int p, const float *corr, int *ix, float *fx, float *row)
+/* Correct one plane of a frame; returns the sum of |out - in| in 8-bit levels. */
+static double apply_plane(const DfCtx *c, RsDeflickerFrame *f, int p, const float *k, int *ix, float *fx,
+                          float *row)
 {
     const int sx = p ? c->lcw : 0, sy = p ? c->lch : 0;
     const int pw = (c->w + (1 << sx) - 1) >> sx, ph = (c->h + (1 << sy) - 1) >> sy, bx = c->bx;
     const float inv = 1.0f / c->scale, maxv = (float)((1 << c->depth) - 1), max8 = maxv * inv;
     const float grey = p ? 128.0f : 0.0f;
     const int pk = p ? 1 + p : 1;
-    const float *k = &corr[(size_t)t * c->nb * 4];
     for (int x = 0; x < pw; x++)
         grid_at(x, c->w, bx, sx, &ix[x], &fx[x]);
-    RsDeflickerFrame *f = &c->f[t];
     double sum = 0;
     for (int y = 0; y < ph; y++) {
         int jy;
@@ -366,36 +405,45 @@ static double apply_plane(const DfCtx *c, int t, int p, const float *corr, int *
     return sum;
 }
 
-int rs_df_correct(DfCtx *c, RsDeflickerStats *st)
+int rs_df_plan(const DfCtx *c, const DfFit *fit, const double *mu0, int n, int t0, int t1, float *corr,
+               RsDeflickerStats *st)
 {
-    const int n = c->n, nb = c->nb;
-    float *corr = malloc(sizeof(float) * 4 * (size_t)n * nb);
-    double *buf = malloc(sizeof(double) * 10 * (size_t)n);
+    double *buf = malloc(sizeof(double) * 13 * (size_t)n);
     int *idx = malloc(sizeof(int) * 7 * (size_t)n);
-    int *ix = malloc(sizeof(int) * (size_t)c->w);
-    float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
-    int ret = corr && buf && idx && ix && fx ? 0 : RS_ENOMEM;
-    if (ret >= 0) {
-        Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
-                     buf + 7 * n, buf + 8 * n, buf + 9 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
-                                         { idx + 5 * n, idx + 6 * n } } };
-        for (int b = 0; b < nb; b++)
-            plan_region(c, b, &s, corr, st);
-        double sl = 0, sc = 0;
-        for (int t = 0; t < n; t++) {
-            sl += apply_plane(c, t, 0, corr, ix, fx, fx + c->w);
-            for (int p = 1; p < 3; p++)
-                sc += apply_plane(c, t, p, corr, ix, fx, fx + c->w);
-        }
-        const int64_t cn = (int64_t)((c->w + (1 << c->lcw) - 1) >> c->lcw) * ((c->h + (1 << c->lch) - 1) >> c->lch);
-        st->samples = (int64_t)n * c->w * c->h;
-        st->mean_change = sl / st->samples;
-        st->mean_chroma_change = sc / (2.0 * n * cn);
+    if (!buf || !idx) {
+        free(buf);
+        free(idx);
+        return RS_ENOMEM;
     }
-    free(corr);
+    Series s = { buf, buf + n, { buf + 2 * n, buf + 3 * n }, buf + 4 * n, { buf + 5 * n, buf + 6 * n },
+                 buf + 7 * n, buf + 8 * n, idx, { { idx + n, idx + 2 * n }, { idx + 3 * n, idx + 4 * n },
+                                                              { idx + 5 * n, idx + 6 * n } } };
+    for (int b = 0; b < c->nb; b++)
+        plan_region(c, fit, mu0, n, t0, t1, b, &s, corr, st);
     free(buf);
     free(idx);
+    return 0;
+}
+
+int rs_df_apply(const DfCtx *c, RsDeflickerFrame *f, const float *corr, RsDeflickerStats *st)
+{
+    int *ix = malloc(sizeof(int) * (size_t)c->w);
+    float *fx = malloc(sizeof(float) * ((size_t)c->w + 2 * (size_t)c->bx));
+    if (!ix || !fx) {
+        free(ix);
+        free(fx);
+        return RS_ENOMEM;
+    }
+    const int64_t cn = (int64_t)((c->w + (1 << c->lcw) - 1) >> c->lcw) * ((c->h + (1 << c->lch) - 1) >> c->lch);
+    const double sl = apply_plane(c, f, 0, corr, ix, fx, fx + c->w);
+    double sc = 0;
+    for (int p = 1; p < 3; p++)
+        sc += apply_plane(c, f, p, corr, ix, fx, fx + c->w);
+    /* The means over all frames are kept as sums until the end of the shot (deflicker_stream.c). */
+    st->samples += (int64_t)c->w * c->h;
+    st->mean_change += sl;
+    st->mean_chroma_change += sc / (2.0 * cn);
     free(ix);
     free(fx);
-    return ret;
+    return 0;
 }

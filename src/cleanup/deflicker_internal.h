@@ -1,4 +1,8 @@
-/* Shared state of the deflicker passes: measure (deflicker.c), then smooth and correct (deflicker_correct.c). */
+/*
+ * Shared state of the deflicker passes: measure (deflicker.c), smooth and
+ * correct (deflicker_correct.c), and the stream that runs them over a shot
+ * of any length (deflicker_stream.c).
+ */
 #ifndef RS_CLEANUP_DEFLICKER_INTERNAL_H
 #define RS_CLEANUP_DEFLICKER_INTERNAL_H
 
@@ -18,14 +22,22 @@ typedef struct DfFit {
     float res;                 /* robust residual of the fit, infinite when not trusted */
 } DfFit;
 
+/* The picture's geometry and the settings, fixed for a shot. */
 typedef struct DfCtx {
-    RsDeflickerFrame *f;
-    int n, w, h, depth, lcw, lch;
+    int w, h, depth, lcw, lch;
     int bx, by, nb;            /* the grid of regions */
     float scale;               /* 1 << (depth - 8): native sample per 8-bit level */
     const RsDeflickerSettings *s;
-    DfFit *fit;                /* n * nb; fit[t * nb + b] takes frame t - 1 to t (t = 0 unused) */
 } DfCtx;
+
+/* One measurement: frame cur against the frame before it. */
+typedef struct DfPair {
+    const RsDeflickerFrame *prev;  /* NULL for the first frame of the stream */
+    const RsDeflickerFrame *cur;
+    DfFit *fit;                /* nb fits taking prev to cur */
+    double *mu;                /* 3 * nb: the mean of each region of cur, plane after plane */
+    float *q;                  /* receives the evidence of a cut before cur (0 when prev is NULL, see deflicker.c) */
+} DfPair;
 
 /* Sample (x, y) of a plane, in 8-bit levels. */
 static inline float df_get(const void *p, ptrdiff_t stride, int depth, float inv_scale, int x, int y)
@@ -53,10 +65,30 @@ static inline int df_edge(int i, int n, int w)
     return (int)((int64_t)i * w / n);
 }
 
-/* Fill c->fit for every pair of frames. Returns 0, RS_EINVAL or RS_ENOMEM. */
-int rs_df_measure(DfCtx *c);
+/* Check the geometry and the settings and fill c (its grid). Returns 0 or RS_EINVAL. */
+int rs_df_setup(DfCtx *c, int width, int height, int depth, int lcw, int lch, const RsDeflickerSettings *s);
 
-/* Chain the fits, smooth them in time, correct the frames in place. Returns 0 or RS_ENOMEM. */
-int rs_df_correct(DfCtx *c, RsDeflickerStats *st);
+/* Measure n pairs on up to threads workers (0: one per core). Returns 0, RS_EINVAL or RS_ENOMEM. */
+int rs_df_measure(const DfCtx *c, DfPair *pairs, int n, int threads);
+
+/*
+ * Fits of n frames of one shot (fit[t * nb + b] takes frame t - 1 to t,
+ * row 0 unused): distrust those whose residual is far above the region's
+ * usual one over these frames, and replace them by their neighbours'.
+ * Returns 0 or RS_ENOMEM.
+ */
+int rs_df_distrust(const DfCtx *c, DfFit *fit, int n);
+
+/*
+ * The corrections of frames t0..t1 of a block of n frames of one shot,
+ * whose fits have been through rs_df_distrust() and whose frame 0 has the
+ * region means mu0 (3 * nb): corr[((t - t0) * nb + b) * 4 + {gain, luma
+ * offset, two chroma offsets}]. Returns 0 or RS_ENOMEM.
+ */
+int rs_df_plan(const DfCtx *c, const DfFit *fit, const double *mu0, int n, int t0, int t1, float *corr,
+               RsDeflickerStats *st);
+
+/* Apply the corrections corr (nb * 4) to a frame in place. Returns 0 or RS_ENOMEM. */
+int rs_df_apply(const DfCtx *c, RsDeflickerFrame *f, const float *corr, RsDeflickerStats *st);
 
 #endif

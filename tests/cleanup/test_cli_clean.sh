@@ -58,9 +58,9 @@ expect_exit 0 "a full-range shot in windows" "$RUSHES" -q clean "$TMP/long_pc.mk
   --max-frames 10 --out "$TMP/win_pc.mkv"
 check "keeps its range" contains <(ffprobe -v error -show_entries stream=color_range -of csv=p=0 \
   "$TMP/win_pc.mkv") "^pc"
-expect_exit 3 "deflicker still needs the whole shot" "$RUSHES" clean "$TMP/long.mkv" --deflicker \
-  --max-frames 10 --out "$TMP/x.mkv"
-check "and says so" contains "$TMP/err" 'needs the whole shot'
+expect_exit 3 "a window under 8 frames refuses a longer shot" "$RUSHES" clean "$TMP/long.mkv" --scratches \
+  --max-frames 7 --out "$TMP/x.mkv"
+check "and says so" contains "$TMP/err" 'a window needs 8 frames at least'
 
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -28,5 +28,27 @@ expect_exit 2 "an even window is refused" "$RUSHES" clean "$TMP/in.mkv" --deflic
   --out "$TMP/x.mkv"
 check "the message names the window" contains "$TMP/err" "window 4"
 
+# A long shot with a cut inside: 30 frames of one picture, 24 of another, both flickering. With
+# --max-frames 16 it is cleaned in windows (the deflicker holds what it needs ahead on its own) and
+# the pictures are the whole shot's, bit for bit, with the dust pass too.
+ffmpeg -v error -f lavfi -i "testsrc2=size=128x72:rate=25" -f lavfi -i "mandelbrot=size=128x72:rate=25" \
+  -filter_complex "[0]trim=end_frame=30,setpts=N/25/TB[a];[1]trim=end_frame=24,setpts=N/25/TB[b];[a][b]concat=n=2,\
+eq=brightness='0.05*sin(n*2.1)':eval=frame,format=yuv420p" -c:v ffv1 "$TMP/long.mkv"
+expect_exit 0 "a 54-frame shot with a cut, whole" "$RUSHES" -v clean "$TMP/long.mkv" --deflicker --dust \
+  --out "$TMP/whole.mkv"
+check "the cut is found" contains "$TMP/err" "1 cut inside the shot"
+expect_exit 0 "the same in windows of 16 frames" "$RUSHES" --json clean "$TMP/long.mkv" --deflicker --dust \
+  --max-frames 16 --out "$TMP/win.mkv"
+check "in windows" contains "$TMP/out" '"windows": [1-9]'
+check "the windows give the whole shot's pictures" cmp <(ffmpeg -v error -i "$TMP/whole.mkv" -f framemd5 -) \
+  <(ffmpeg -v error -i "$TMP/win.mkv" -f framemd5 -)
+check "every frame written" contains <(ffprobe -v error -count_frames -show_entries stream=nb_read_frames \
+  -of csv=p=0 "$TMP/win.mkv") "54"
+check "and deflickered" bash -c "! cmp -s <(ffmpeg -v error -i '$TMP/long.mkv' -f framemd5 -) \
+  <(ffmpeg -v error -i '$TMP/win.mkv' -f framemd5 -)"
+expect_exit 3 "what the deflicker holds ahead counts against --max-memory" "$RUSHES" clean "$TMP/long.mkv" \
+  --deflicker --max-memory 1 --out "$TMP/x.mkv"
+check "and it says so" contains "$TMP/err" "deflicker holds"
+
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]
