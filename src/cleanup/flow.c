@@ -233,24 +233,28 @@ static int refine_level(const Image *a, const Image *b, const RsFlowSettings *s,
     return 0;
 }
 
-/* The median of nine values: a fixed exchange network (19 compare-swaps). */
-static inline float median9(float *p)
-{
-#define SORT2(a, b) { const float lo_ = fminf(p[a], p[b]), hi_ = fmaxf(p[a], p[b]); p[a] = lo_; p[b] = hi_; }
-    SORT2(1, 2); SORT2(4, 5); SORT2(7, 8); SORT2(0, 1); SORT2(3, 4); SORT2(6, 7);
-    SORT2(1, 2); SORT2(4, 5); SORT2(7, 8); SORT2(0, 3); SORT2(5, 8); SORT2(4, 7);
-    SORT2(3, 6); SORT2(1, 4); SORT2(2, 5); SORT2(4, 7); SORT2(4, 2); SORT2(6, 4);
-    SORT2(4, 2);
-#undef SORT2
-    return p[4];
-}
-
 /*
  * 3x3 median of each component of the field (edges replicated). Densified
  * patch votes leave isolated wrong vectors where a patch locked onto the
  * wrong texture; a median removes them and keeps motion edges where they
- * are, which a mean would blur.
+ * are, which a mean would blur. The median of nine is a fixed network of 19
+ * exchanges (min and max, written so the compiler runs a row's pixels side
+ * by side); the picture's first and last columns take the clamped path.
  */
+#define MIN2(a, b) ((a) < (b) ? (a) : (b))
+#define MAX2(a, b) ((a) < (b) ? (b) : (a))
+#define SORT2(a, b) { const float lo_ = MIN2(a, b), hi_ = MAX2(a, b); a = lo_; b = hi_; }
+
+static inline float median9(float p0, float p1, float p2, float p3, float p4, float p5, float p6, float p7,
+                            float p8)
+{
+    SORT2(p1, p2); SORT2(p4, p5); SORT2(p7, p8); SORT2(p0, p1); SORT2(p3, p4); SORT2(p6, p7);
+    SORT2(p1, p2); SORT2(p4, p5); SORT2(p7, p8); SORT2(p0, p3); SORT2(p5, p8); SORT2(p4, p7);
+    SORT2(p3, p6); SORT2(p1, p4); SORT2(p2, p5); SORT2(p4, p7); SORT2(p4, p2); SORT2(p6, p4);
+    SORT2(p4, p2);
+    return p4;
+}
+
 static int median_field(float *u, float *v, int w, int h)
 {
     const size_t n = (size_t)w * h;
@@ -261,19 +265,24 @@ static int median_field(float *u, float *v, int w, int h)
         float *d = f ? v : u;
         memcpy(t, d, sizeof(float) * n);
         for (int y = 0; y < h; y++) {
-            const float *r[3] = { t + (size_t)(y > 0 ? y - 1 : y) * w, t + (size_t)y * w,
-                                  t + (size_t)(y < h - 1 ? y + 1 : y) * w };
-            for (int x = 0; x < w; x++) {
+            const float *a = t + (size_t)(y > 0 ? y - 1 : y) * w, *b = t + (size_t)y * w;
+            const float *c = t + (size_t)(y < h - 1 ? y + 1 : y) * w;
+            float *o = d + (size_t)y * w;
+            for (int x = 1; x < w - 1; x++)
+                o[x] = median9(a[x - 1], a[x], a[x + 1], b[x - 1], b[x], b[x + 1], c[x - 1], c[x], c[x + 1]);
+            for (int x = 0; x < w; x += w - 1 > 0 ? w - 1 : 1) {
                 const int xl = x > 0 ? x - 1 : x, xr = x < w - 1 ? x + 1 : x;
-                float win[9] = { r[0][xl], r[0][x], r[0][xr], r[1][xl], r[1][x], r[1][xr],
-                                 r[2][xl], r[2][x], r[2][xr] };
-                d[(size_t)y * w + x] = median9(win);
+                o[x] = median9(a[xl], a[x], a[xr], b[xl], b[x], b[xr], c[xl], c[x], c[xr]);
             }
         }
     }
     free(t);
     return 0;
 }
+
+#undef SORT2
+#undef MAX2
+#undef MIN2
 
 int rs_flow_compute_level(const uint8_t *a, ptrdiff_t a_stride, const uint8_t *b, ptrdiff_t b_stride,
                           int w, int h, const RsFlowSettings *s, float *u, float *v)
