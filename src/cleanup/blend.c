@@ -88,8 +88,25 @@ static int interpolate(const uint8_t *plane, ptrdiff_t stride, int hbd, int w, i
     return rs_fill_complete(out, NULL, w, h, state);
 }
 
+/* Copy sp on the band (out 0: from keep->v) or the mask (out 1) to keep->v (put 1) or back (put 0). */
+static void keep_copy(RsBlendKeep *keep, float *sp, const uint8_t *msk, const uint8_t *band, size_t n, int on_mask,
+                      int put)
+{
+    size_t k = 0;
+    if (on_mask)
+        for (size_t i = 0; i < n; i++)
+            k += band[i] && !msk[i];
+    for (size_t i = 0; i < n; i++)
+        if (on_mask ? msk[i] : band[i] && !msk[i]) {
+            if (put)
+                keep->v[k++] = sp[i];
+            else
+                sp[i] = keep->v[k++];
+        }
+}
+
 int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *msk,
-                          const uint8_t *band, float *val, const float *near)
+                          const uint8_t *band, float *val, const float *near, RsBlendKeep *keep)
 {
     const size_t n = (size_t)w * h;
     const int hbd = depth > 8;
@@ -111,8 +128,12 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
     }
     if (!known)
         goto end;   /* nothing of the frame to interpolate from */
-    if ((ret = interpolate(plane, stride, hbd, w, h, both, sp, state)) < 0)
+    if (keep && keep->have)
+        keep_copy(keep, sp, msk, band, n, 0, 0);
+    else if ((ret = interpolate(plane, stride, hbd, w, h, both, sp, state)) < 0)
         goto end;
+    else if (keep && keep->v)
+        keep_copy(keep, sp, msk, band, n, 0, 1);
     rs_fill_edge_distance(both, w, h, dist);
     double se_sp = 0, sum_e = 0, se_t = 0, sum_s = 0;
     for (int y = 0; y < h; y++)
@@ -159,9 +180,15 @@ int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int
     for (size_t i = 0; i < n; i++)
         state[i] = msk[i] && dist[i] <= 1 + 5 * fade;
     if ((ret = rs_fill_complete(kl, ks, w, h, state)) < 0 ||
-        (ret = interpolate(plane, stride, hbd, w, h, msk, sp, state)) < 0) {
+        (!(keep && keep->have) && (ret = interpolate(plane, stride, hbd, w, h, msk, sp, state)) < 0)) {
         free(kl);
         goto end;
+    }
+    if (keep && keep->have) {
+        keep_copy(keep, sp, msk, band, n, 1, 0);
+    } else if (keep && keep->v) {
+        keep_copy(keep, sp, msk, band, n, 1, 1);
+        keep->have = 1;
     }
     for (size_t i = 0; i < n; i++)
         if (msk[i] && val[i] >= 0) {

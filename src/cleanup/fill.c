@@ -415,6 +415,13 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
         return RS_ENOMEM;
     if (s->refine < 0 || s->refine > 3)
         return rs_error(RS_EINVAL, "clean: refine %d is outside 0..3", s->refine);
+    /* The spatial blend's interpolations do not change from pass to pass: kept, up to
+     * 256 MB, for the refining passes (propagate.c). */
+    if (s->refine && (!(c->keep = calloc((size_t)3 * n, sizeof(*c->keep))) ||
+                      !(c->keep_room = malloc(sizeof(*c->keep_room)))))
+        return RS_ENOMEM;
+    if (c->keep_room)
+        atomic_init(c->keep_room, 256LL << 20);
     /* bad[t]: per plane, a byte per sample: RS_FILL_BAD for source pixels not to use (the mask
      * grown by s->grow), RS_FILL_MASK for the mask itself. One byte for both halves what the
      * shot costs in maps. The grown mask is made in grown[] (luma size, 0 or 1) first. */
@@ -480,5 +487,9 @@ void rs_fill_free(RsFillCtx *c)
     rs_fill_slot_free(&c->slot[0]);
     rs_fill_slot_free(&c->slot[1]);
     free(c->masked);
+    for (int i = 0; c->keep && i < 3 * c->n; i++)
+        free(c->keep[i].v);
+    free(c->keep);
+    free((void *)c->keep_room);
     memset(c, 0, sizeof(*c));
 }

@@ -2,6 +2,8 @@
 #ifndef RS_CLEANUP_FILL_H
 #define RS_CLEANUP_FILL_H
 
+#include <stdatomic.h>
+
 #include "rushes/cleanup.h"
 #include "rushes/flow.h"
 
@@ -9,6 +11,18 @@
 #define RS_FILL_MASK 2
 
 typedef struct RsFillSlot RsFillSlot;
+
+/*
+ * The interpolations of a plane's own pixels that rs_fill_blend_spatial()
+ * makes: they read only the pixels outside the mask and its band, so a
+ * refining pass, which fills the same frame again, can take them as they
+ * were. v: on the band then on the mask, in raster order (n floats).
+ */
+typedef struct RsBlendKeep {
+    float *v;
+    size_t n;
+    int have;   /* v holds them; 0: compute them (and keep them if v is set) */
+} RsBlendKeep;
 
 typedef struct RsFillCtx {
     RsCleanFrame *frames;
@@ -28,6 +42,10 @@ typedef struct RsFillCtx {
     struct RsFillSlot *slot[2];
     /* Fields computed by earlier passes, taken over by rs_fill_prepare_cached(); NULL: none. */
     struct RsFlowCache *cache;
+    /* keep[3 t + p]: the spatial blend's interpolations of plane p of frame t, kept for the
+     * refining passes (refine > 0) up to keep_room bytes in all (propagate.c). */
+    RsBlendKeep *keep;
+    atomic_llong *keep_room;
     uint8_t *masked;            /* masked[t]: frame t has a mask pixel */
     int refining;               /* rs_fill_refine() has run: fields come from the filled frames */
 } RsFillCtx;
@@ -128,7 +146,7 @@ int rs_fill_complete_refined(float *u, float *v, int w, int h, uint8_t *hole);
  * weigh one against the other. Returns 0 or RS_ENOMEM (no message).
  */
 int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *msk,
-                          const uint8_t *band, float *val, const float *near);
+                          const uint8_t *band, float *val, const float *near, RsBlendKeep *keep);
 
 /*
  * Blend the synthesised pixels (filled[] set) of a plane with a smooth

@@ -251,6 +251,35 @@ void rs_fill_slot_free(RsFillSlot **s)
 }
 
 /*
+ * Where the spatial blend of plane p of frame t keeps its interpolations for
+ * the refining passes (NULL: it does not). Room is taken on first use while
+ * the budget lasts; without it the pass computes them again, to the same
+ * values.
+ */
+static RsBlendKeep *blend_keep(const RsFillCtx *c, int t, int p, const uint8_t *msk, const uint8_t *band, size_t n)
+{
+    if (!c->keep)
+        return NULL;
+    RsBlendKeep *k = &c->keep[3 * t + p];
+    if (k->have || k->v)
+        return k;
+    size_t cnt = 0;
+    for (size_t i = 0; i < n; i++)
+        cnt += band[i] | msk[i];
+    const long long bytes = (long long)(cnt * sizeof(float));
+    if (!cnt || atomic_fetch_sub(c->keep_room, bytes) < bytes) {
+        atomic_fetch_add(c->keep_room, bytes);
+        return NULL;
+    }
+    if (!(k->v = malloc(cnt * sizeof(float)))) {
+        atomic_fetch_add(c->keep_room, bytes);
+        return NULL;
+    }
+    k->n = cnt;
+    return k;
+}
+
+/*
  * The first half of filling plane p of frame t: the search of other frames,
  * the seam correction and the spatial blend, into sl->val[p] over the
  * mask sl->msk[p]. It reads only pixels no fill writes (a frame's own pixels
@@ -314,7 +343,8 @@ static int plane_search(const RsFillCtx *c, int t, int p, RsFillSlot *sl, int nt
         if (ret < 0)
             return ret;
     }
-    if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, sl->near + o) < 0)
+    if (ntime && rs_fill_blend_spatial(d + y0 * s, s, c->depth, w, hc, msk + o, band + o, val + o, sl->near + o,
+                                       blend_keep(c, t, p, msk + o, band + o, nc)) < 0)
         return RS_ENOMEM;
     return 0;
 }

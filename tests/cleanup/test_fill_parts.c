@@ -128,7 +128,7 @@ static void test_blend(void)
         for (int i = 0; i < PW * PH; i++)
             if (msk[i])
                 before += (val[i] - truth[i]) * (val[i] - truth[i]);
-        RS_CHECK_EQ_INT(rs_fill_blend_spatial(plane, PW, 8, PW, PH, msk, band, val, near), 0);
+        RS_CHECK_EQ_INT(rs_fill_blend_spatial(plane, PW, 8, PW, PH, msk, band, val, near, NULL), 0);
         for (int i = 0; i < PW * PH; i++)
             if (msk[i])
                 after += (val[i] - truth[i]) * (val[i] - truth[i]);
