@@ -503,9 +503,9 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         ret = add_dust(&c, job->dust, &dust, fl);
     if (ret >= 0 && job->scratches)
         ret = add_scratches(&c, job, stats, fl);
-    /* Fields the fill would not take would only be held twice: the fill's own flows have a
-     * median after each level (flow_median, the default), the dust test's and the scratch
-     * detector's do not. */
+    /* Fields the fill would not take would only be held twice: with flow_median set the fill's
+     * own flows have a median after each level, the dust test's and the scratch detector's
+     * never do. */
     const RsFlowSettings ffs = { job->fill.flow_patch_size, job->fill.flow_patch_stride, job->fill.flow_iterations,
                                  job->fill.flow_finest_level, job->fill.flow_median };
     if (fl && !rs_flow_cache_matches(fl, &ffs, c.w, c.h)) {
@@ -532,13 +532,15 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         if (job->progress)
             job->progress(job->opaque, 0, (1 + job->fill.refine) * c.n);
     }
-    /* Each refining pass fills the shot again along the flow of the filled frames; the
-     * statistics are the last pass's. */
+    /* Each refining pass fills the frames it refines again along the flow of the filled frames;
+     * a frame's statistics are those of its last fill. */
     for (int pass = 0; ret >= 0 && fill && pass <= job->fill.refine; pass++) {
         if (pass)
             ret = rs_fill_refine(&fc);
         for (int t = 0; ret >= 0 && t < c.n; t++) {
-            ret = rs_fill_frame(&fc, t, pass == job->fill.refine ? stats : NULL);
+            const int again = rs_fill_refines(&fc, t);
+            if (!pass || again)
+                ret = rs_fill_frame(&fc, t, pass == job->fill.refine || !again ? stats : NULL);
             if (job->progress)
                 job->progress(job->opaque, pass * c.n + t + 1, (1 + job->fill.refine) * c.n);
         }

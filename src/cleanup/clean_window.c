@@ -253,7 +253,11 @@ static int fill_frames_refined(Win *w, RsFillCtx *fc, int lc, int end, int reach
         if (ret >= 0 && first)
             memcpy(c->buf[first - 1], carry, w->sb);
         for (int t = first; ret >= 0 && t < stop; t++) {
-            ret = rs_fill_frame(fc, t, final ? w->st : NULL);
+            /* A frame the refining passes leave keeps its first fill; a frame's statistics are
+             * those of its last fill, counted by the window that writes it. */
+            const int again = rs_fill_refines(fc, t), mine = t >= lc && t < end;
+            if (!pass || again)
+                ret = rs_fill_frame(fc, t, mine && (final ? again : !pass && !again) ? w->st : NULL);
             /* The frame this pass of the next window starts after. */
             if (ret >= 0 && !final && t == (pass + 1) * reach - 1 + drop)
                 memcpy(carry, c->buf[t], w->sb);

@@ -24,7 +24,7 @@ void rs_clean_default_settings(RsCleanSettings *s)
     RsFlowSettings f;
     rs_flow_default_settings(&f);
     *s = (RsCleanSettings){
-        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1, .refine = 1, .flow_median = 1, .threads = 0,
+        .max_distance = 60, .grow = 2, .patch_size = 7, .seam = 1, .refine = 1, .flow_median = 0, .threads = 0,
         .flow_patch_size = f.patch_size, .flow_patch_stride = f.patch_stride,
         .flow_iterations = f.iterations, .flow_finest_level = f.finest_level,
         .seed = 1,
@@ -293,7 +293,7 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
     float **slot = dir ? &c->bwd[t] : &c->fwd[t];
     /* A refining pass computes again only the fields that cross a mask, from the filled
      * frames: the fill is what lets the flow be matched across the mask. */
-    if (c->refining && !c->masked[t] && !c->masked[o])
+    if (c->refining && !rs_fill_refines(c, t) && !rs_fill_refines(c, o))
         return 0;
     int ret;
     /* A field an earlier pass computed is taken over as it is (each job takes its own). */
@@ -438,14 +438,18 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
         const uint8_t *m = frames[t].mask;
         const ptrdiff_t ms = frames[t].mask_stride;
         memset(grown, 0, ln);
+        size_t count = 0;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 if (m[y * ms + x]) {
-                    c->masked[t] = 1;
+                    count++;
                     grown[(size_t)y * w + x] = 1;
                     bad[(size_t)y * w + x] = RS_FILL_MASK;
                     bad[ln + (size_t)(y >> lch) * cw + (x >> lcw)] = RS_FILL_MASK;
                 }
+        /* A mask under a thousandth of the picture (a few specks of dust) barely moves the
+         * flow, and the next frame fills it already: the refining passes leave it. */
+        c->masked[t] = !count ? 0 : count * 1000 >= ln ? 2 : 1;
         if (rs_fill_dilate(grown, w, h, s->grow) < 0) {
             free(grown);
             return RS_ENOMEM;

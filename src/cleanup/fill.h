@@ -46,9 +46,19 @@ typedef struct RsFillCtx {
      * refining passes (refine > 0) up to keep_room bytes in all (propagate.c). */
     RsBlendKeep *keep;
     atomic_llong *keep_room;
-    uint8_t *masked;            /* masked[t]: frame t has a mask pixel */
+    uint8_t *masked;            /* masked[t]: 0 no mask, 1 under a thousandth of the picture, 2 more */
     int refining;               /* rs_fill_refine() has run: fields come from the filled frames */
 } RsFillCtx;
+
+/*
+ * Whether the refining passes fill frame t again (and compute its fields
+ * again): its mask covers a thousandth of the picture or more. The others
+ * keep their first fill, and their statistics come from it.
+ */
+static inline int rs_fill_refines(const RsFillCtx *c, int t)
+{
+    return c->masked[t] > 1;
+}
 
 /* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */
 static inline int rs_px(const uint8_t *d, ptrdiff_t stride, int hbd, int x, int y)

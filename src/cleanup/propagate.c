@@ -511,8 +511,11 @@ int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2
     for (int pass = 0; ret >= 0 && pass <= s->refine; pass++) {
         if (pass)
             ret = rs_fill_refine(&c);
-        for (int t = 0; ret >= 0 && t < n; t++)
-            ret = rs_fill_frame(&c, t, pass == s->refine ? stats : NULL);
+        for (int t = 0; ret >= 0 && t < n; t++) {
+            const int again = rs_fill_refines(&c, t);
+            if (!pass || again)
+                ret = rs_fill_frame(&c, t, pass == s->refine || !again ? stats : NULL);
+        }
     }
     rs_fill_free(&c);
     return ret;
