@@ -88,7 +88,7 @@ static int interpolate(const uint8_t *plane, ptrdiff_t stride, int hbd, int w, i
     return rs_fill_complete(out, NULL, w, h, state);
 }
 
-/* Copy sp on the band (out 0: from keep->v) or the mask (out 1) to keep->v (put 1) or back (put 0). */
+/* Copy sp on the band (on_mask 0) or on the mask (on_mask 1) to keep->v (put 1) or back from it (put 0). */
 static void keep_copy(RsBlendKeep *keep, float *sp, const uint8_t *msk, const uint8_t *band, size_t n, int on_mask,
                       int put)
 {
