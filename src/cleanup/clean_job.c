@@ -431,6 +431,9 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         return ret;
     if (job->prores_profile && job->prores_profile != 3 && job->prores_profile != 4)
         return rs_error(RS_EINVAL, "clean: ProRes profile %d (3 422 HQ, 4 4444)", job->prores_profile);
+    /* Checked here too: the windows size their context and carries by it before the fill starts. */
+    if (job->fill.refine < 0 || job->fill.refine > 3)
+        return rs_error(RS_EINVAL, "clean: refine %d is outside 0..3", job->fill.refine);
     if (job->max_frames < 1 || job->max_memory < 0)
         return rs_error(RS_EINVAL, "clean: max_frames %d, max_memory %lld", job->max_frames,
                         (long long)job->max_memory);

@@ -182,6 +182,15 @@ static void test_settings(void)
     s.refine = 4;
     RS_CHECK_EQ_INT(rs_clean_frames(&f, 1, 64, 64, 1, 1, &s, NULL), RS_EINVAL);
     RS_CHECK_CONTAINS(rs_error_message(), "refine 4");
+    /* The clean job refuses it before it reads the shot (the windows size their carries by it). */
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = "/nonexistent/shot.mkv";
+    job.mask = "/nonexistent/mask.json";
+    job.output = "/tmp/refine_out.mkv";
+    job.fill.refine = -1;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_EINVAL);
+    RS_CHECK_CONTAINS(rs_error_message(), "refine -1");
 }
 
 int main(void)
