@@ -92,10 +92,7 @@ static int interpolate(const uint8_t *plane, ptrdiff_t stride, int hbd, int w, i
 static void keep_copy(RsBlendKeep *keep, float *sp, const uint8_t *msk, const uint8_t *band, size_t n, int on_mask,
                       int put)
 {
-    size_t k = 0;
-    if (on_mask)
-        for (size_t i = 0; i < n; i++)
-            k += band[i] && !msk[i];
+    size_t k = on_mask ? keep->nb : 0;
     for (size_t i = 0; i < n; i++)
         if (on_mask ? msk[i] : band[i] && !msk[i]) {
             if (put)
@@ -103,6 +100,8 @@ static void keep_copy(RsBlendKeep *keep, float *sp, const uint8_t *msk, const ui
             else
                 sp[i] = keep->v[k++];
         }
+    if (!on_mask)
+        keep->nb = k;
 }
 
 int rs_fill_blend_spatial(const uint8_t *plane, ptrdiff_t stride, int depth, int w, int h, const uint8_t *msk,

@@ -21,6 +21,7 @@ typedef struct RsFillSlot RsFillSlot;
 typedef struct RsBlendKeep {
     float *v;
     size_t n;
+    size_t nb;  /* of which on the band (the mask's values follow them) */
     int have;   /* v holds them; 0: compute them (and keep them if v is set) */
 } RsBlendKeep;
 
