@@ -162,41 +162,80 @@ int rs_fill_complete(float *u, float *v, int w, int h, uint8_t *hole)
         }
         ring = end;
     }
-    /* Smoothing evens out the rings' streaks; known pixels stay as they are. Which of the
-     * four neighbours lie inside the picture is worked out once, not on every pass. */
-    uint8_t *inside = malloc(len);
-    if (!inside) {
+    /* Smoothing evens out the rings' streaks; known pixels stay as they are. The passes are
+     * red-black: the pixels with x + y even, then the odd ones. A pixel's four neighbours are
+     * all of the other colour, so no sum waits on the one before it, and the passes go down
+     * runs of hole pixels along the rows (where the ring order jumped about the hole): each
+     * run's sums are taken for all its pixels in a loop the compiler vectorises, and one
+     * colour's are stored. Runs are (index of the first pixel, length), inside the picture's
+     * one-pixel frame; hole pixels on the picture's edge, with fewer neighbours, are listed
+     * apart in order[], whose ring order is not needed any more. */
+    size_t nruns = 0, nedge = 0;
+    int32_t *edge = order;
+    int32_t *runs = malloc(sizeof(int32_t) * 2 * (len + 1));
+    float *tmp = malloc(sizeof(float) * (size_t)w);
+    if (!runs || !tmp) {
+        free(runs);
+        free(tmp);
         free(order);
         return RS_ENOMEM;
     }
-    for (size_t k = 0; k < len; k++) {
-        const int y = order[k] / w, x = order[k] - y * w;
-        inside[k] = (uint8_t)((x > 0) | (x < w - 1) << 1 | (y > 0) << 2 | (y < h - 1) << 3);
+    for (int y = ya; y <= yb; y++) {
+        const uint8_t *r = hole + (size_t)y * w, *q;
+        for (int x = 0; x < w && (q = memchr(r + x, 3, (size_t)(w - x)));) {
+            x = (int)(q - r);
+            int e = x;
+            while (e < w && r[e] == 3)
+                e++;
+            const size_t row = (size_t)y * w;
+            if (y == 0 || y == h - 1) {
+                for (int k = x; k < e; k++)
+                    edge[nedge++] = (int32_t)(row + k);
+            } else {
+                int a = x, b = e;
+                if (a == 0)
+                    edge[nedge++] = (int32_t)row, a = 1;
+                if (b == w)
+                    edge[nedge++] = (int32_t)(row + w - 1), b = w - 1;
+                if (b > a) {
+                    runs[2 * nruns] = (int32_t)(row + a);
+                    runs[2 * nruns + 1] = b - a;
+                    nruns++;
+                }
+            }
+            x = e;
+        }
     }
-    for (int it = 0; it < 16; it++)
-        for (size_t k = 0; k < len; k++) {
-            const size_t i = (size_t)order[k];
-            const unsigned in = inside[k];
+    for (int it = 0; it < 16; it++) {
+        for (int c = 0; c < 2; c++)
+            for (int f = 0; f < (v ? 2 : 1); f++) {
+                float *p = f ? v : u;
+                for (size_t k = 0; k < nruns; k++) {
+                    float *q = p + runs[2 * k];
+                    const int len_k = runs[2 * k + 1];
+                    for (int x = 0; x < len_k; x++)
+                        tmp[x] = (q[x - 1] + q[x + 1] + q[x - w] + q[x + w]) * 0.25f;
+                    const int first = (int)(((size_t)runs[2 * k] / w + (size_t)runs[2 * k] % w + c) & 1);
+                    for (int x = first; x < len_k; x += 2)
+                        q[x] = tmp[x];
+                }
+            }
+        for (size_t k = 0; k < nedge; k++) {
+            const size_t i = (size_t)edge[k];
+            const int y = (int)(i / w), x = (int)(i - (size_t)y * w);
             float su = 0, sv = 0;
             int cnt = 0;
-            if (in & 1) { su += u[i - 1]; cnt++; }
-            if (in & 2) { su += u[i + 1]; cnt++; }
-            if (in & 4) { su += u[i - w]; cnt++; }
-            if (in & 8) { su += u[i + w]; cnt++; }
-            /* Each pass reads what the pass wrote a pixel before, so the division's latency is
-             * on the critical path; a quarter is exact in binary, so for the usual four
-             * neighbours the product is the quotient, bit for bit, and quicker. */
-            u[i] = cnt == 4 ? su * 0.25f : su / cnt;
-            if (!v)
-                continue;
-            /* The same order of additions as for u, so both fields come out as they would alone. */
-            if (in & 1) sv += v[i - 1];
-            if (in & 2) sv += v[i + 1];
-            if (in & 4) sv += v[i - w];
-            if (in & 8) sv += v[i + w];
-            v[i] = cnt == 4 ? sv * 0.25f : sv / cnt;
+            if (x > 0) { su += u[i - 1]; sv += v ? v[i - 1] : 0; cnt++; }
+            if (x < w - 1) { su += u[i + 1]; sv += v ? v[i + 1] : 0; cnt++; }
+            if (y > 0) { su += u[i - w]; sv += v ? v[i - w] : 0; cnt++; }
+            if (y < h - 1) { su += u[i + w]; sv += v ? v[i + w] : 0; cnt++; }
+            u[i] = su / cnt;
+            if (v)
+                v[i] = sv / cnt;
         }
-    free(inside);
+    }
+    free(runs);
+    free(tmp);
     free(order);
     return 0;
 }
