@@ -19,34 +19,55 @@
 #include "cleanup/fill.h"
 #include "rushes/error.h"
 
+/* The first and last nonzero bytes of r[0..w), read eight at a time; *a > *b when none. */
+static void row_span(const uint8_t *r, int w, int *a, int *b)
+{
+    int x = 0, e = w - 1;
+    uint64_t q;
+    while (x + 8 <= w && (memcpy(&q, r + x, 8), !q))
+        x += 8;
+    while (x < w && !r[x])
+        x++;
+    while (e >= x + 8 && (memcpy(&q, r + e - 7, 8), !q))
+        e -= 8;
+    while (e >= x && !r[e])
+        e--;
+    *a = x;
+    *b = e;
+}
+
 /* Chamfer (3-4) distance inside hole to the nearest known pixel, in pixels: 1 on the edge. */
 void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
 {
-    /* Rows without a hole pixel are all 0: only the rows from the first to the last holding
-     * one are swept (the passes read one row beyond them, which is 0 by then). */
+    /* Only the rows from the first to the last holding a hole pixel are swept, and in each
+     * only the columns from its first hole pixel to its last: everything else is 0 (the
+     * passes read one pixel beyond, which is 0 by then). */
+    int *span = malloc(sizeof(int) * 2 * (size_t)h);
     int ya = h, yb = -1;
     for (int y = 0; y < h; y++) {
-        unsigned any = 0;
-        for (int x = 0; x < w; x++)
-            any |= hole[(size_t)y * w + x];
-        if (any) {
+        int a, b;
+        row_span(hole + (size_t)y * w, w, &a, &b);
+        if (!span && a <= b)
+            a = 0, b = w - 1;   /* no memory for the spans: whole rows, as right and slower */
+        if (span)
+            span[2 * y] = a, span[2 * y + 1] = b;
+        if (a <= b) {
             ya = y < ya ? y : ya;
             yb = y;
         }
     }
     if (yb < 0) {
         memset(dist, 0, sizeof(float) * (size_t)w * h);
+        free(span);
         return;
     }
-    memset(dist, 0, sizeof(float) * (size_t)w * ya);
-    memset(dist + (size_t)(yb + 1) * w, 0, sizeof(float) * (size_t)w * (h - 1 - yb));
-    for (int y = ya; y <= yb; y++)
-        for (int x = 0; x < w; x++) {
+    memset(dist, 0, sizeof(float) * (size_t)w * h);
+    for (int y = ya; y <= yb; y++) {
+        const int xa = span ? span[2 * y] : 0, xb = span ? span[2 * y + 1] : w - 1;
+        for (int x = xa; x <= xb; x++) {
             const size_t i = (size_t)y * w + x;
-            if (!hole[i]) {
-                dist[i] = 0;
+            if (!hole[i])
                 continue;
-            }
             /* Outside the picture counts as known: the interpolation reads the nearest row there. */
             float v = 3;
             if (x > 0 && y > 0 && x < w - 1 && y < h - 1) {
@@ -58,8 +79,10 @@ void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
             }
             dist[i] = v;
         }
-    for (int y = yb < h - 2 ? yb : h - 2; y > 0 && y >= ya; y--)
-        for (int x = w - 2; x > 0; x--) {
+    }
+    for (int y = yb < h - 2 ? yb : h - 2; y > 0 && y >= ya; y--) {
+        const int xa = span ? span[2 * y] : 0, xb = span ? span[2 * y + 1] : w - 1;
+        for (int x = xb < w - 2 ? xb : w - 2; x > 0 && x >= xa; x--) {
             const size_t i = (size_t)y * w + x;
             if (!hole[i])
                 continue;
@@ -71,8 +94,13 @@ void rs_fill_edge_distance(const uint8_t *hole, int w, int h, float *dist)
             v = dn[-1] + 4 < v ? dn[-1] + 4 : v;
             dist[i] = v;
         }
-    for (size_t i = (size_t)ya * w; i < (size_t)(yb + 1) * w; i++)
-        dist[i] /= 3;
+    }
+    for (int y = ya; y <= yb; y++) {
+        const int xa = span ? span[2 * y] : 0, xb = span ? span[2 * y + 1] : w - 1;
+        for (int x = xa; x <= xb; x++)
+            dist[(size_t)y * w + x] /= 3;
+    }
+    free(span);
 }
 
 /* out: plane's samples outside hole, a smooth interpolation of them inside (rs_fill_complete). */
