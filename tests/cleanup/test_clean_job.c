@@ -11,6 +11,7 @@
 
 #include "../rs_test.h"
 #include "cleanup_fixtures.h"
+#include "write_clip.h"
 #include "decode_frames.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
@@ -24,31 +25,19 @@
 
 static char src[256], out[256], mask[256], manifest[300];
 
+/* The texture panning 2 px a frame, a dark box crossing it 6 px a frame. */
+static void luma(int t, uint8_t *y, void *opaque)
+{
+    for (int r = 0; r < H; r++)
+        for (int x = 0; x < W; x++) {
+            int obj = x >= 10 + 6 * t && x < 26 + 6 * t && r >= 20 && r < 36;
+            y[r * W + x] = obj ? 20 : fx_clip(fx_texture(x - 2.0 * t, r));
+        }
+}
+
 static void make_source(void)
 {
-    static uint8_t y[W * H], u[W * H / 4], v[W * H / 4];
-    RsEncoderSettings s;
-    rs_encoder_default_settings(&s);
-    s.video_codec = "libx264";
-    s.width = W;
-    s.height = H;
-    s.frame_rate = (RsRational){ 25, 1 };
-    s.start_timecode = "01:02:03:04";
-    RsEncoder *e;
-    RS_CHECK_EQ_INT(rs_encoder_open(&e, src, &s), 0);
-    for (int t = 0; t < N; t++) {
-        for (int r = 0; r < H; r++)
-            for (int x = 0; x < W; x++) {
-                int obj = x >= 10 + 6 * t && x < 26 + 6 * t && r >= 20 && r < 36;
-                y[r * W + x] = obj ? 20 : fx_clip(fx_texture(x - 2.0 * t, r));
-            }
-        for (int i = 0; i < W * H / 4; i++)
-            u[i] = v[i] = (uint8_t)(110 + (i % 7));
-        const uint8_t *planes[3] = { y, u, v };
-        const ptrdiff_t strides[3] = { W, W / 2, W / 2 };
-        RS_CHECK_EQ_INT(rs_encoder_write_video(e, planes, strides), 0);
-    }
-    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+    fx_write_clip(src, "libx264", W, H, N, (RsRational){ 25, 1 }, "01:02:03:04", luma, NULL);
     FILE *f = fopen(mask, "w");
     fputs("{ \"shapes\": [ { \"type\": \"rect\", \"keys\": [ { \"frame\": 0, \"rect\": [8, 18, 20, 20] },"
           " { \"frame\": 7, \"rect\": [50, 18, 20, 20] } ] } ] }", f);

@@ -17,6 +17,7 @@
 
 #include "../rs_test.h"
 #include "cleanup_fixtures.h"
+#include "write_clip.h"
 #include "decode_frames.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
@@ -47,37 +48,25 @@ static const struct {
     { 32, 52, 20.5, 1, 40 },    /* from the last frame a window of 16 writes before 33 */
 };
 
+static void luma(int t, uint8_t *y, void *opaque)
+{
+    for (int r = 0; r < H; r++)
+        for (int x = 0; x < W; x++) {
+            /* The texture at 30 % of its amplitude, panning 1.6 px a frame (faster than a scratch
+             * may drift, so that no line of the texture chains into one on this small picture)
+             * up to frame 36, then still: the last window sees no motion under the first
+             * scratch, and masks it only because the windows before took it. */
+            double val = 128 + 0.3 * (fx_texture(x - 1.6 * (t < 36 ? t : 36), r) - 128);
+            for (size_t k = 0; k < sizeof(scratch) / sizeof(scratch[0]); k++)
+                if (t >= scratch[k].first && t <= scratch[k].last)
+                    val += scratch[k].contrast * cover(x, scratch[k].x, scratch[k].width);
+            y[r * W + x] = fx_clip(val);
+        }
+}
+
 static void make_source(void)
 {
-    static uint8_t y[W * H], u[W * H / 4], v[W * H / 4];
-    RsEncoderSettings s;
-    rs_encoder_default_settings(&s);
-    s.video_codec = "ffv1";
-    s.width = W;
-    s.height = H;
-    s.frame_rate = (RsRational){ 24, 1 };
-    RsEncoder *e;
-    RS_CHECK_EQ_INT(rs_encoder_open(&e, src, &s), 0);
-    for (int t = 0; t < N && e; t++) {
-        for (int r = 0; r < H; r++)
-            for (int x = 0; x < W; x++) {
-                /* The texture at 30 % of its amplitude, panning 1.6 px a frame (faster than a scratch
-                 * may drift, so that no line of the texture chains into one on this small picture)
-                 * up to frame 36, then still: the last window sees no motion under the first
-                 * scratch, and masks it only because the windows before took it. */
-                double val = 128 + 0.3 * (fx_texture(x - 1.6 * (t < 36 ? t : 36), r) - 128);
-                for (size_t k = 0; k < sizeof(scratch) / sizeof(scratch[0]); k++)
-                    if (t >= scratch[k].first && t <= scratch[k].last)
-                        val += scratch[k].contrast * cover(x, scratch[k].x, scratch[k].width);
-                y[r * W + x] = fx_clip(val);
-            }
-        for (int i = 0; i < W * H / 4; i++)
-            u[i] = v[i] = (uint8_t)(110 + (i % 7));
-        const uint8_t *planes[3] = { y, u, v };
-        const ptrdiff_t strides[3] = { W, W / 2, W / 2 };
-        RS_CHECK_EQ_INT(rs_encoder_write_video(e, planes, strides), 0);
-    }
-    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+    fx_write_clip(src, "ffv1", W, H, N, (RsRational){ 24, 1 }, NULL, luma, NULL);
 }
 
 static int clean(int k, int max_frames, int track_only, RsCleanStats *st)

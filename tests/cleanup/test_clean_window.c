@@ -16,6 +16,7 @@
 
 #include "../rs_test.h"
 #include "cleanup_fixtures.h"
+#include "write_clip.h"
 #include "decode_frames.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
@@ -42,35 +43,23 @@ static int box_x(int t)
     return t >= 39 ? 70 : a + (b - a) * r / 13;
 }
 
+/* The box over the panning texture, and a speck of dust on some frames, away from the box. */
+static void luma(int t, uint8_t *y, void *opaque)
+{
+    for (int r = 0; r < H; r++)
+        for (int x = 0; x < W; x++) {
+            int obj = x >= box_x(t) + 2 && x < box_x(t) + 16 && r >= 22 && r < 38;
+            y[r * W + x] = obj ? 20 : fx_clip(truth(t, x, r));
+        }
+    if (t % 7 == 3)
+        for (int r = 50; r < 53; r++)
+            for (int x = 20 + t; x < 23 + t; x++)
+                y[r * W + x] = 250;
+}
+
 static void make_source(void)
 {
-    static uint8_t y[W * H], u[W * H / 4], v[W * H / 4];
-    RsEncoderSettings s;
-    rs_encoder_default_settings(&s);
-    s.video_codec = "ffv1";
-    s.width = W;
-    s.height = H;
-    s.frame_rate = (RsRational){ 24, 1 };
-    RsEncoder *e;
-    RS_CHECK_EQ_INT(rs_encoder_open(&e, src, &s), 0);
-    for (int t = 0; t < N && e; t++) {
-        for (int r = 0; r < H; r++)
-            for (int x = 0; x < W; x++) {
-                int obj = x >= box_x(t) + 2 && x < box_x(t) + 16 && r >= 22 && r < 38;
-                y[r * W + x] = obj ? 20 : fx_clip(truth(t, x, r));
-            }
-        /* A speck of dust on some frames, away from the box. */
-        if (t % 7 == 3)
-            for (int r = 50; r < 53; r++)
-                for (int x = 20 + t; x < 23 + t; x++)
-                    y[r * W + x] = 250;
-        for (int i = 0; i < W * H / 4; i++)
-            u[i] = v[i] = (uint8_t)(110 + (i % 7));
-        const uint8_t *planes[3] = { y, u, v };
-        const ptrdiff_t strides[3] = { W, W / 2, W / 2 };
-        RS_CHECK_EQ_INT(rs_encoder_write_video(e, planes, strides), 0);
-    }
-    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+    fx_write_clip(src, "ffv1", W, H, N, (RsRational){ 24, 1 }, NULL, luma, NULL);
     FILE *f = fopen(mask, "w");
     fprintf(f, "{ \"shapes\": [ { \"type\": \"rect\", \"keys\": [");
     for (int t = 0; t < N; t += 13)
