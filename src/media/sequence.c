@@ -261,9 +261,8 @@ static int build_glob(RsSequence *seq, const Group *g, const char *dir, int widt
                         what, (long long)seq->step, b.len, IMAGE2_MAX_PATH - 1);
 
     glob_t gl;
+    memset(&gl, 0, sizeof(gl));
     int r = glob(seq->glob, IMAGE2_GLOB_FLAGS, NULL, &gl);
-    if (r == GLOB_NOSPACE)
-        return RS_ENOMEM;
     int ok = r == 0 && (int64_t)gl.gl_pathc == seq->count;
     size_t plen = strlen(g->prefix), slen = strlen(g->suffix);
     for (size_t i = 0; ok && i < gl.gl_pathc; i++) {
@@ -272,11 +271,13 @@ static int build_glob(RsSequence *seq, const Group *g, const char *dir, int widt
         size_t len = strlen(name);
         char *end;
         ok = len > plen + slen && !strncmp(name, g->prefix, plen) &&
-             !strcmp(name + len - slen, g->suffix) &&
+             !strcmp(name + len - slen, g->suffix) && isdigit((unsigned char)name[plen]) &&
              strtoll(name + plen, &end, 10) == g->num[i] && end == name + len - slen;
     }
-    if (r == 0)
-        globfree(&gl);
+    /* glob(3) may have listed some names before it failed: free them in every case. */
+    globfree(&gl);
+    if (r == GLOB_NOSPACE)
+        return RS_ENOMEM;
     if (!ok)
         return rs_error(RS_EMEDIA, "%s: the frame numbers step by %lld but the files %s#%s "
                         "could not be listed in number order (the folder changed, or names "
