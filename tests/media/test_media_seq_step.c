@@ -190,6 +190,25 @@ static void test_step_gap(void)
     RS_CHECK_CONTAINS(log_text, "the 1 frames after the gap are not read");
 }
 
+/*
+ * A pattern "%d" skips "u040.png" (padded), but a glob of 3-digit names would
+ * read it between u30 and u100: the check of the glob's list refuses that.
+ */
+static void test_step_unlisted(void)
+{
+    const char *d = make_grey(fx_path("unlisted"), "u", 0, ".png", 10, 10);
+    if (!d)
+        return;
+    RS_CHECK(fx_copy(fx_path("unlisted/u10.png"), fx_path("unlisted/u040.png"), -1));
+    RsMediaInfo *mi = NULL;
+    int r = rs_media_probe(fx_path("unlisted/u%%d.png"), &mi);
+    RS_CHECK_EQ_INT(r, RS_EMEDIA);
+    RS_CHECK_CONTAINS(rs_error_message(), "unlisted/u%d.png: the frame numbers step by 10");
+    RS_CHECK_CONTAINS(rs_error_message(), "could not be listed in number order");
+    RS_CHECK(mi == NULL);
+    rs_media_info_free(&mi);
+}
+
 /* A step-1 run with a gap keeps reading up to it, and the warning counts what is left out. */
 static void test_step1_gap(void)
 {
@@ -261,6 +280,7 @@ int main(void)
     RS_RUN(test_step2);
     RS_RUN(test_step10);
     RS_RUN(test_step_gap);
+    RS_RUN(test_step_unlisted);
     RS_RUN(test_step1_gap);
     RS_RUN(test_odd_folder);
     RS_RUN(test_old_films);
