@@ -139,20 +139,33 @@ static int open_sequence(RsMediaInput *in, int is_dir, RsRational rate)
     int r = is_dir ? rs_sequence_from_dir(in->path, &seq) : rs_sequence_from_pattern(in->path, &seq);
     if (r < 0)
         return r;
+    /* Files of a stepped sequence are frames one after the other: a scan
+     * that kept every second frame plays at the sequence rate, not half. */
+    if (seq.step > 1 && seq.count > 1)
+        rs_log(RS_LOG_INFO, "%s: the frame numbers step by %lld (%s to %s); each file is read "
+               "as the next frame", in->path, (long long)seq.step, seq.first, seq.last);
+    /* A missing scan frame is never stepped over: the operator must hear of it. */
     if (seq.count < seq.total)
-        rs_log(RS_LOG_WARNING, "%s: frame %lld is missing; the %lld frames after the gap are "
-               "not read", in->path, (long long)(seq.start + seq.count),
-               (long long)(seq.total - seq.count));
+        rs_log(RS_LOG_WARNING, "%s: frame %lld is missing; %lld frames are read (%s to %s) "
+               "and the %lld frames after the gap are not read", in->path,
+               (long long)(seq.start + seq.count * seq.step), (long long)seq.count, seq.first,
+               seq.last, (long long)(seq.total - seq.count));
     in->is_sequence = 1;
     in->seq_count = seq.count;
 
     char rate_str[48];
     snprintf(rate_str, sizeof(rate_str), "%lld/%lld", (long long)rate.num, (long long)rate.den);
     AVDictionary *opts = NULL;
-    av_dict_set(&opts, "pattern_type", "sequence", 0);
-    av_dict_set_int(&opts, "start_number", seq.start, 0);
+    if (seq.glob) {
+        av_dict_set(&opts, "pattern_type", "glob", 0);
+    } else {
+        av_dict_set(&opts, "pattern_type", "sequence", 0);
+        av_dict_set_int(&opts, "start_number", seq.start, 0);
+    }
     av_dict_set(&opts, "framerate", rate_str, 0);
-    char *url = av_asprintf("file:%s", seq.pattern);
+    /* glob(3) takes a plain path ("file:" would be read as a folder name);
+     * the glob starts with '/' or "./", so no name is taken for a protocol. */
+    char *url = seq.glob ? av_strdup(seq.glob) : av_asprintf("file:%s", seq.pattern);
     if (!url) {
         r = RS_ENOMEM;
         goto done;

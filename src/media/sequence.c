@@ -2,10 +2,22 @@
  * Image sequences: turn a folder or a printf pattern into what the image2
  * demuxer needs (a pattern and the first number). image2 itself only probes a
  * few numbers from start_number, so the first number must be found here.
+ *
+ * image2's "sequence" pattern type reads consecutive numbers and stops at the
+ * first one missing, so a scan that kept every second frame (100, 102, ...)
+ * is read instead through its "glob" pattern type, with a glob(3) pattern
+ * built here. A glob lists names sorted as strings, which is number order
+ * only among names of one length, so the pattern holds one brace alternative
+ * per name length (glibc sorts each alternative's matches on its own and
+ * keeps the alternatives in order), and, when files after a gap must be left
+ * out, alternatives that match only numbers up to the last one read. The
+ * list glob(3) gives is compared with the numbers found on disk before image2
+ * is trusted with the pattern.
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +28,12 @@
 #include "media/sequence.h"
 
 #define MAX_DIGITS 18
+
+/* image2 copies the url into a buffer of this size and cuts what is longer. */
+#define IMAGE2_MAX_PATH 1024
+
+/* The flags image2 passes to glob(3) for pattern_type "glob". */
+#define IMAGE2_GLOB_FLAGS (GLOB_NOCHECK | GLOB_BRACE | GLOB_NOMAGIC)
 
 static const char *const image_exts[] = { "png", "tif", "tiff", "dpx", "exr", "jpg", "jpeg" };
 
@@ -81,15 +99,205 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sort the numbers and measure the run that image2 will read. */
+/*
+ * Sort the numbers and measure the run that will be read. The step is the
+ * smallest difference on disk: a folder that holds 100, 101 and 104 is a
+ * step-1 sequence with a gap, never a step-3 one, so a missing frame is
+ * always reported rather than stepped over.
+ */
 static void fill_range(Group *g, RsSequence *seq)
 {
     qsort(g->num, g->n, sizeof(*g->num), cmp_i64);
     seq->start = g->num[0];
     seq->total = g->n;
+    seq->step = 0;
+    for (int i = 1; i < g->n; i++) {
+        int64_t d = g->num[i] - g->num[i - 1];
+        if (d > 0 && (!seq->step || d < seq->step))
+            seq->step = d;
+    }
+    if (!seq->step)
+        seq->step = 1;
     seq->count = 1;
-    while (seq->count < g->n && g->num[seq->count] == g->num[seq->count - 1] + 1)
+    while (seq->count < g->n && g->num[seq->count] == g->num[seq->count - 1] + seq->step)
         seq->count++;
+}
+
+/* Digits in the name of frame number v with zero padding to width. */
+static int name_digits(int64_t v, int width)
+{
+    return ndigits(v) > width ? ndigits(v) : width;
+}
+
+static char *frame_name(const Group *g, int width, int64_t v)
+{
+    size_t size = strlen(g->prefix) + strlen(g->suffix) + MAX_DIGITS + 2;
+    char *s = malloc(size);
+    if (s)
+        snprintf(s, size, "%s%0*lld%s", g->prefix, width, (long long)v, g->suffix);
+    return s;
+}
+
+/* A growing string; an allocation failure is remembered and reported once at the end. */
+typedef struct Str {
+    char *s;
+    size_t len, cap;
+    int oom;
+} Str;
+
+static void str_add(Str *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = 2 * (b->len + n + 1) + 64;
+        char *s2 = realloc(b->s, cap);
+        if (!s2) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s2;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void str_puts(Str *b, const char *s)
+{
+    str_add(b, s, strlen(s));
+}
+
+/* Append s with a backslash before every character glob(3) or its brace
+ * expansion would read as special. */
+static void str_add_glob_literal(Str *b, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\*?[]{},", *s))
+            str_add(b, "\\", 1);
+        str_add(b, s, 1);
+    }
+}
+
+static void str_add_any_digits(Str *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        str_puts(b, "[0-9]");
+}
+
+/*
+ * Alternatives matching the names of one length whose numbers are at most
+ * the digits d (a number d[0] d[1] ... with smaller digits somewhere, then
+ * anything; and d itself), smallest numbers first.
+ */
+static void str_add_at_most(Str *b, const char *d, int *sep)
+{
+    int n = (int)strlen(d);
+    for (int i = 0; i < n; i++) {
+        if (d[i] == '0')
+            continue;
+        if ((*sep)++)
+            str_puts(b, ",");
+        char cls[8] = { '[', '0', '-', (char)(d[i] - 1), ']', 0 };
+        str_add(b, d, i);
+        str_puts(b, cls);
+        str_add_any_digits(b, n - 1 - i);
+    }
+    if ((*sep)++)
+        str_puts(b, ",");
+    str_puts(b, d);
+}
+
+/*
+ * Build seq->glob for the count files from seq->start by seq->step in dir,
+ * then list it with glob(3) as image2 will and check it names exactly those
+ * files in that order.
+ */
+static int build_glob(RsSequence *seq, const Group *g, const char *dir, int width,
+                      const char *what)
+{
+    int64_t last = seq->start + (seq->count - 1) * seq->step;
+    int wa = name_digits(seq->start, width), wb = name_digits(last, width);
+    /* Files after a gap are on disk: the longest names must stop at last. */
+    int cut = seq->count < seq->total;
+    Str b = { 0 };
+    /* A relative folder such as "A001:C002" would be read as a protocol. */
+    if (dir[0] != '/')
+        str_puts(&b, "./");
+    str_add_glob_literal(&b, dir);
+    if (b.len && b.s[b.len - 1] != '/')
+        str_puts(&b, "/");
+    str_add_glob_literal(&b, g->prefix);
+    int braces = wb > wa || cut, sep = 0;
+    if (braces)
+        str_puts(&b, "{");
+    for (int w = wa; w <= wb; w++) {
+        if (w == wb && cut) {
+            /* The number as written in the names: wb digits, zero padded. */
+            char d[MAX_DIGITS + 2];
+            int64_t v = last;
+            for (int i = wb - 1; i >= 0; i--, v /= 10)
+                d[i] = (char)('0' + v % 10);
+            d[wb] = '\0';
+            str_add_at_most(&b, d, &sep);
+        } else {
+            if (sep++)
+                str_puts(&b, ",");
+            str_add_any_digits(&b, w);
+        }
+    }
+    if (braces)
+        str_puts(&b, "}");
+    str_add_glob_literal(&b, g->suffix);
+    if (b.oom) {
+        free(b.s);
+        return RS_ENOMEM;
+    }
+    seq->glob = b.s;
+    if (b.len >= IMAGE2_MAX_PATH)
+        return rs_error(RS_EINVAL, "%s: the frame numbers step by %lld and the folder's path "
+                        "is too long to list them (%zu bytes of glob pattern; FFmpeg takes %d)",
+                        what, (long long)seq->step, b.len, IMAGE2_MAX_PATH - 1);
+
+    glob_t gl;
+    memset(&gl, 0, sizeof(gl));
+    int r = glob(seq->glob, IMAGE2_GLOB_FLAGS, NULL, &gl);
+    int ok = r == 0 && (int64_t)gl.gl_pathc == seq->count;
+    size_t plen = strlen(g->prefix), slen = strlen(g->suffix);
+    for (size_t i = 0; ok && i < gl.gl_pathc; i++) {
+        const char *p = gl.gl_pathv[i], *slash = strrchr(p, '/');
+        const char *name = slash ? slash + 1 : p;
+        size_t len = strlen(name);
+        char *end;
+        ok = len > plen + slen && !strncmp(name, g->prefix, plen) &&
+             !strcmp(name + len - slen, g->suffix) && isdigit((unsigned char)name[plen]) &&
+             strtoll(name + plen, &end, 10) == g->num[i] && end == name + len - slen;
+    }
+    /* glob(3) may have listed some names before it failed: free them in every case. */
+    globfree(&gl);
+    if (r == GLOB_NOSPACE)
+        return RS_ENOMEM;
+    if (!ok)
+        return rs_error(RS_EMEDIA, "%s: the frame numbers step by %lld but the files %s#%s "
+                        "could not be listed in number order (the folder changed, or names "
+                        "that differ only in their digits sort apart here)", what,
+                        (long long)seq->step, g->prefix, g->suffix);
+    return 0;
+}
+
+/* Fill seq from the group found in dir: the run read, its end names, a glob when stepped. */
+static int finish_sequence(RsSequence *seq, Group *g, const char *dir, int width,
+                           const char *what)
+{
+    fill_range(g, seq);
+    int64_t last = seq->start + (seq->count - 1) * seq->step;
+    if (!(seq->first = frame_name(g, width, seq->start)) ||
+        !(seq->last = frame_name(g, width, last)))
+        return RS_ENOMEM;
+    if (seq->step > 1 && seq->count > 1)
+        return build_glob(seq, g, dir, width, what);
+    return 0;
 }
 
 static int open_dir(const char *dir, const char *what, DIR **out)
@@ -103,6 +311,18 @@ static int open_dir(const char *dir, const char *what, DIR **out)
     if (e == EACCES)
         return rs_error(RS_EACCES, "%s: permission denied", what);
     return rs_error(RS_EIO, "%s: cannot list the folder (%s)", what, strerror(e));
+}
+
+/* Undo the doubling of '%' in place. */
+static void unescape_percent(char *s)
+{
+    char *o = s;
+    for (; *s; s++) {
+        if (s[0] == '%' && s[1] == '%')
+            s++;
+        *o++ = *s;
+    }
+    *o = '\0';
 }
 
 /* Append s to dst (of size cap, at *pos) with every '%' doubled. */
@@ -217,8 +437,7 @@ int rs_sequence_from_dir(const char *dir, RsSequence *seq)
     else
         pos += snprintf(seq->pattern + pos, size - pos, "%%d");
     append_escaped(seq->pattern, size, &pos, g->suffix);
-    fill_range(g, seq);
-    ret = 0;
+    ret = finish_sequence(seq, g, dir, g->min_len > 1 ? g->min_len : 0, dir);
 
 done:
     for (int i = 0; i < nb; i++)
@@ -310,6 +529,8 @@ int rs_sequence_from_pattern(const char *pattern, RsSequence *seq)
                        "folder", pattern);
         goto done;
     }
+    /* image2 reads "%%" in the folder as '%'; so must the listing. */
+    unescape_percent(dir);
     if ((ret = open_dir(dir, pattern, &d)) < 0)
         goto done;
 
@@ -343,8 +564,10 @@ int rs_sequence_from_pattern(const char *pattern, RsSequence *seq)
         ret = RS_ENOMEM;
         goto done;
     }
-    fill_range(&g, seq);
-    ret = 0;
+    g.prefix = prefix;
+    g.suffix = suffix;
+    prefix = suffix = NULL;
+    ret = finish_sequence(seq, &g, dir, width, pattern);
 
 done:
     if (d)
@@ -353,11 +576,16 @@ done:
     free(dir);
     free(prefix);
     free(suffix);
+    if (ret < 0)
+        rs_sequence_free(seq);
     return ret;
 }
 
 void rs_sequence_free(RsSequence *seq)
 {
     free(seq->pattern);
-    seq->pattern = NULL;
+    free(seq->glob);
+    free(seq->first);
+    free(seq->last);
+    seq->pattern = seq->glob = seq->first = seq->last = NULL;
 }
