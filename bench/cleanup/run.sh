@@ -49,12 +49,18 @@ JSON
   # CPU seconds are user + system: on a shared machine they say more than the wall time.
   TIMEFORMAT='%R %U %S'
   echo
-  for args in "--mask $tmp/mask1080.json" "--dust --mask $tmp/mask1080.json" "--dust --scratches"; do
+  # The physical limit first: decoding the same file and nothing else.
+  t=$( { time ffmpeg -v error -i "$tmp/car1080.mkv" -f null -; } 2>&1 )
+  read -r dwall duser dsys <<<"$t"
+  echo "1080p decode alone (ffmpeg -f null), 24 frames: wall ${dwall} s, cpu $(echo "$duser + $dsys" | bc) s"
+  for args in "--mask $tmp/mask1080.json" "--mask $tmp/mask1080.json --refine 0" \
+              "--dust --mask $tmp/mask1080.json" "--dust --scratches"; do
     # shellcheck disable=SC2086
     t=$( { time "$rushes" -q clean "$tmp/car1080.mkv" $args --out "$tmp/o1080.mkv"; } 2>&1 )
     read -r wall user sys <<<"$t"
-    echo "1080p clean ${args//$tmp\//}, 24 frames: wall ${wall} s ($(echo "24 / $wall" | bc -l | cut -c1-5) fps)," \
-         "cpu $(echo "$user + $sys" | bc) s, load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "1080p clean ${args//$tmp\//}, 24 frames: wall ${wall} s ($(echo "24 / $wall" | bc -l | cut -c1-5) fps," \
+         "$(echo "$wall / $dwall" | bc -l | cut -c1-5) x the decode), cpu $(echo "$user + $sys" | bc) s," \
+         "load $(cut -d' ' -f1 /proc/loadavg)"
   done
 fi
 echo

@@ -120,9 +120,12 @@ typedef struct RsMediaInfo {
  * ("shot_%06d.exr": "%d" or "%0Nd" in the file name, "%%" for a literal '%')
  * or by a folder holding one numbered sequence of png, tif, tiff, dpx, exr,
  * jpg or jpeg files (the last run of digits before the extension is the frame
- * number; other files are ignored). The first number is found on disk; the
- * sequence ends at the first missing number (a warning is logged). Probing
- * reports sequences at 24 fps.
+ * number; other files are ignored). The first number is found on disk. The
+ * numbers may step by more than one (100, 102, 104 ...: the smallest
+ * difference between two numbers is the step); each file is then read as the
+ * next frame. The sequence ends at the first number of that step that is
+ * missing (a warning names it and what is not read). Probing reports
+ * sequences at 24 fps.
  * On success *out is a new RsMediaInfo owned by the caller (rs_media_info_free).
  * Errors, each with a message that names the file and the fault in words:
  * RS_ENOENT (no such file; no file matches the pattern), RS_EACCES,
