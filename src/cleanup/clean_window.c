@@ -294,6 +294,7 @@ static int fill_frames(Win *w, int lc, int end)
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", w->job->input, c->n);
     if (ret >= 0 && fill && s.refine) {
+        rs_fill_open_end(&fc);
         ret = fill_frames_refined(w, &fc, lc, end, reach);
         rs_fill_free(&fc);
         return ret;

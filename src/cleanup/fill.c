@@ -450,7 +450,8 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
     c->bwd = calloc(n, sizeof(float *));
     c->bad = calloc(n, sizeof(uint8_t *));
     c->masked = calloc(n, 1);
-    if (!c->fwd || !c->bad || !c->bwd || !c->masked)
+    c->chroma0 = calloc(n, 1);
+    if (!c->fwd || !c->bad || !c->bwd || !c->masked || !c->chroma0)
         return RS_ENOMEM;
     if (s->refine < 0 || s->refine > 3)
         return rs_error(RS_EINVAL, "clean: refine %d is outside 0..3", s->refine);
@@ -502,6 +503,13 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
         memcpy(bad + ln + (size_t)cw * ch, bad + ln, (size_t)cw * ch);
     }
     free(grown);
+    /* The chroma the first fill must give: all of it without refining passes; else that of
+     * the frames they leave, and of the masked frames before one of those, in a row, whose
+     * fill its carry may read. The shot ends with frame n - 1. */
+    for (int t = n - 1, need = 0; t >= 0; t--) {
+        need = !s->refine || c->masked[t] == 1 || (c->masked[t] && need);
+        c->chroma0[t] = (uint8_t)need;
+    }
     /* Settings are checked here, where the error message reaches the caller's thread. */
     int ret = rs_flow_check(&c->fs, w, h);
     if (ret < 0)
@@ -509,9 +517,15 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
     return run_flows(c);
 }
 
+void rs_fill_open_end(RsFillCtx *c)
+{
+    memset(c->chroma0, 1, c->n);
+}
+
 int rs_fill_refine(RsFillCtx *c)
 {
     c->refining = 1;
+    c->pass++;
     /* A search made ahead read the old fields. */
     rs_fill_drop_ahead(c);
     return run_flows(c);
@@ -530,6 +544,7 @@ void rs_fill_free(RsFillCtx *c)
     rs_fill_slot_free(&c->slot[0]);
     rs_fill_slot_free(&c->slot[1]);
     free(c->masked);
+    free(c->chroma0);
     for (int i = 0; c->keep && i < 3 * c->n; i++)
         free(c->keep[i].v);
     free(c->keep);

@@ -49,6 +49,9 @@ typedef struct RsFillCtx {
     atomic_llong *keep_room;
     uint8_t *masked;            /* masked[t]: 0 no mask, 1 under a thousandth of the picture, 2 more */
     int refining;               /* rs_fill_refine() has run: fields come from the filled frames */
+    int pass;                   /* 0 for the first fill, then one more per rs_fill_refine() */
+    /* chroma0[t]: the first fill of frame t fills its chroma too (rs_fill_planes()). */
+    uint8_t *chroma0;
 } RsFillCtx;
 
 /*
@@ -59,6 +62,21 @@ typedef struct RsFillCtx {
 static inline int rs_fill_refines(const RsFillCtx *c, int t)
 {
     return c->masked[t] > 1;
+}
+
+/*
+ * The planes the current pass fills in frame t: 3, or 1 (the luma) when its
+ * chroma would be filled again later before anything reads it. The flows of
+ * the refining passes see only the luma of the filled frames, and a fill
+ * reads no masked sample of another frame but through the carry, which reads
+ * the frame before. So the chroma of a frame the refining passes fill again
+ * is needed from a pass before the last only where a frame the first fill
+ * finishes carries it on, through masked frames in a row (chroma0[], set by
+ * rs_fill_prepare(); rs_fill_open_end() sets it for every frame).
+ */
+static inline int rs_fill_planes(const RsFillCtx *c, int t)
+{
+    return c->pass == c->s.refine || (!c->pass && c->chroma0[t]) ? 3 : 1;
 }
 
 /* Sample (x, y) of a plane of uint8_t (hbd 0) or uint16_t (hbd 1) samples; stride in bytes. */
@@ -105,6 +123,13 @@ int rs_fill_prepare_cached(RsFillCtx *c, RsCleanFrame *frames, int n, int w, int
  * still calls rs_fill_free().
  */
 int rs_fill_refine(RsFillCtx *c);
+
+/*
+ * Frames follow the last one of the context (a window of a longer shot,
+ * clean_window.c), which may carry the chroma of any of them on: the first
+ * fill fills every frame's chroma.
+ */
+void rs_fill_open_end(RsFillCtx *c);
 
 /*
  * Fill frame t; frames before t must be filled already. With two threads or

@@ -422,7 +422,7 @@ static int frame_search(const RsFillCtx *c, int t, RsFillSlot *sl, int nt)
 {
     sl->t = t;
     sl->ret = 0;
-    for (int p = 0; p < 3 && sl->ret >= 0; p++)
+    for (int p = 0; p < rs_fill_planes(c, t) && sl->ret >= 0; p++)
         sl->ret = plane_search(c, t, p, sl, nt);
     return sl->ret;
 }
@@ -473,14 +473,14 @@ int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
         if (!helper && c->slot[1])
             c->slot[1]->t = -1;
         ret = frame_search(c, t, sl, helper ? 1 : nt);
-        for (int p = 0; p < 3 && ret >= 0; p++)
+        for (int p = 0; p < rs_fill_planes(c, t) && ret >= 0; p++)
             ret = plane_write(c, t, p, sl, stats);
         if (helper)
             pthread_join(th, NULL);
         sl->t = -1;
         return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t) : ret;
     }
-    for (int p = 0; p < 3 && ret >= 0; p++)
+    for (int p = 0; p < rs_fill_planes(c, t) && ret >= 0; p++)
         ret = plane_write(c, t, p, sl, stats);
     sl->t = -1;
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t) : ret;
