@@ -18,6 +18,7 @@
 #include "cleanup/flow_internal.h"
 #include "cleanup/manifest.h"
 #include "cleanup/review.h"
+#include "cleanup/track_internal.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -367,13 +368,13 @@ const uint8_t **rs_clip_luma8(const Clip *c, uint8_t **guide)
     return l;
 }
 
-/* Track the mask's tracked shapes, before they are rendered. */
-static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st)
+/* Track the mask's tracked shapes, before they are rendered; flows from cache (may be NULL). */
+static int track_mask(const Clip *c, RsMask *mask, const RsCleanJob *job, RsCleanStats *st, RsFlowCache *cache)
 {
     uint8_t *guide = NULL;
     const uint8_t **l = rs_clip_luma8(c, &guide);
     int tracked = 0;
-    int ret = l ? rs_mask_track(mask, l, c->w, c->n, &job->track, &tracked)
+    int ret = l ? rs_mask_track_cached(mask, l, c->w, c->n, &job->track, &tracked, cache)
                 : rs_error(RS_ENOMEM, "%s: out of memory", job->input);
     st->tracked = tracked;
     free(guide);
@@ -480,8 +481,21 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     rs_df_reader_stats(c.dfl, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);
+    /* The tracker, the dust test, the scratch detector and the fill follow the same flows on
+     * the same (deflickered) frames: computed once, taken over by the fill (flow_cache.h).
+     * Tracking alone keeps no cache: it reads one field at a time, the cache holds them all. */
+    RsFlowCache flows = { 0 };
+    RsFlowCache *fl = NULL;
+    if (ret >= 0 && (job->dust || job->scratches || (rs_mask_tracked_shapes(mask) && !job->track_only))) {
+        RsFlowSettings fs;
+        rs_flow_default_settings(&fs);
+        ret = rs_flow_cache_init(&flows, c.f, c.n, c.w, c.h, &fs, job->fill.threads);
+        if (ret == RS_ENOMEM)
+            ret = rs_error(RS_ENOMEM, "%s: out of memory for %d frames", job->input, c.n);
+        fl = ret >= 0 ? &flows : NULL;
+    }
     if (ret >= 0 && mask)
-        ret = track_mask(&c, mask, job, stats);
+        ret = track_mask(&c, mask, job, stats, fl);
     for (int t = 0; ret >= 0 && t < c.n; t++) {
         if (mask)
             ret = rs_mask_render(mask, t, (uint8_t *)c.f[t].mask, c.f[t].mask_stride);
@@ -490,18 +504,6 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     }
     rs_mask_close(&mask);
     int64_t dust = 0;
-    /* The dust test, the scratch detector and the fill follow the same flows on the same
-     * (deflickered) frames: computed once, taken over by the fill (flow_cache.h). */
-    RsFlowCache flows = { 0 };
-    RsFlowCache *fl = NULL;
-    if (ret >= 0 && (job->dust || job->scratches)) {
-        RsFlowSettings fs;
-        rs_flow_default_settings(&fs);
-        ret = rs_flow_cache_init(&flows, c.f, c.n, c.w, c.h, &fs, job->fill.threads);
-        if (ret == RS_ENOMEM)
-            ret = rs_error(RS_ENOMEM, "%s: out of memory for %d frames", job->input, c.n);
-        fl = ret >= 0 ? &flows : NULL;
-    }
     if (ret >= 0 && job->dust)
         ret = add_dust(&c, job->dust, &dust, fl);
     if (ret >= 0 && job->scratches)

@@ -428,8 +428,22 @@ static void key_polygon(const Shape *sh, const double *v, double *p)
     }
 }
 
+int rs_mask_tracked_shapes(const RsMask *m)
+{
+    int count = 0;
+    for (int i = 0; m && i < m->nshapes; i++)
+        count += m->shapes[i].track;
+    return count;
+}
+
 int rs_mask_track(RsMask *m, const uint8_t *const *luma, ptrdiff_t stride, int n, const RsTrackSettings *s,
                   int *tracked)
+{
+    return rs_mask_track_cached(m, luma, stride, n, s, tracked, NULL);
+}
+
+int rs_mask_track_cached(RsMask *m, const uint8_t *const *luma, ptrdiff_t stride, int n, const RsTrackSettings *s,
+                         int *tracked, RsFlowCache *cache)
 {
     RsTrackSettings def;
     if (!s) {
@@ -440,9 +454,7 @@ int rs_mask_track(RsMask *m, const uint8_t *const *luma, ptrdiff_t stride, int n
         *tracked = 0;
     if (!m || !luma || n < 1)
         return rs_error(RS_EINVAL, "track: no mask, no frames or %d frames", n);
-    int count = 0;
-    for (int i = 0; i < m->nshapes; i++)
-        count += m->shapes[i].track;
+    const int count = rs_mask_tracked_shapes(m);
     if (!count)
         return 0;
     RsTrackShape *ts = calloc(count, sizeof(*ts));
@@ -477,7 +489,7 @@ int rs_mask_track(RsMask *m, const uint8_t *const *luma, ptrdiff_t stride, int n
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for tracking %d shapes over %d frames", m->path, count, n);
     else
-        ret = rs_track_shapes(luma, stride, n, m->w, m->h, ts, count, s);
+        ret = rs_track_shapes_cached(luma, stride, n, m->w, m->h, ts, count, s, cache);
     for (int i = 0, j = 0; ts && i < m->nshapes; i++) {
         Shape *sh = &m->shapes[i];
         if (!sh->track)

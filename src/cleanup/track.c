@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/track_internal.h"
 #include "rushes/error.h"
@@ -317,21 +318,37 @@ static int keys_in(const RsTrackShape *sh, int n)
  * One pass over the shot in one direction (dir +1 forwards, -1 backwards):
  * trk[t] is set on every frame reached from a key, restarting at each key.
  */
+/* Whether the sweep in direction dir moves a shape on from frame t (a key at t or before it, forwards). */
+static int busy_at(const RsTrackShape *shapes, int nshapes, int n, int t, int dir)
+{
+    int busy = 0;
+    for (int i = 0; i < nshapes; i++) {
+        const int nk = keys_in(&shapes[i], n);
+        busy |= nk && (dir > 0 ? shapes[i].key_frames[0] <= t : shapes[i].key_frames[nk - 1] >= t);
+    }
+    return busy;
+}
+
 static int sweep(const uint8_t *const *luma, ptrdiff_t stride, int n, int w, int h, RsTrackShape *shapes,
                  int nshapes, double **trk, const RsTrackSettings *s, const RsFlowSettings *fs, Field *f,
-                 uint8_t *raster, Votes *vt, float *tmp, int dir)
+                 uint8_t *raster, Votes *vt, float *tmp, int dir, const RsFlowCache *cache)
 {
+    float *own_u = f->u, *own_v = f->v;
     for (int t = dir > 0 ? 0 : n - 1; dir > 0 ? t < n - 1 : t > 0; t += dir) {
-        int busy = 0;
-        for (int i = 0; i < nshapes; i++) {
-            const int nk = keys_in(&shapes[i], n);
-            busy |= nk && (dir > 0 ? shapes[i].key_frames[0] <= t : shapes[i].key_frames[nk - 1] >= t);
-        }
-        if (!busy)
+        if (!busy_at(shapes, nshapes, n, t, dir))
             continue;
-        int ret = rs_flow_compute_level(luma[t], stride, luma[t + dir], stride, w, h, fs, f->u, f->v);
-        if (ret < 0)
-            return ret;
+        /* The cache holds every field the sweep reads (rs_track_shapes_cached() computed them). */
+        const float *cf = cache ? rs_flow_cache_get(cache, t, dir < 0) : NULL;
+        if (cf) {
+            f->u = (float *)cf;
+            f->v = (float *)cf + (size_t)f->fw * f->fh;
+        } else {
+            f->u = own_u;
+            f->v = own_v;
+            int ret = rs_flow_compute_level(luma[t], stride, luma[t + dir], stride, w, h, fs, f->u, f->v);
+            if (ret < 0)
+                return ret;
+        }
         for (int i = 0; i < nshapes; i++) {
             const RsTrackShape *sh = &shapes[i];
             const int nk = keys_in(sh, n), np = sh->npoints;
@@ -348,11 +365,19 @@ static int sweep(const uint8_t *const *luma, ptrdiff_t stride, int n, int w, int
                 advance(trk[i] + (size_t)t * 2 * np, dst, np, w, h, s, f, raster, vt, tmp);
         }
     }
+    f->u = own_u;
+    f->v = own_v;
     return 0;
 }
 
 int rs_track_shapes(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
                     RsTrackShape *shapes, int nshapes, const RsTrackSettings *s)
+{
+    return rs_track_shapes_cached(luma, stride, n, width, height, shapes, nshapes, s, NULL);
+}
+
+int rs_track_shapes_cached(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
+                           RsTrackShape *shapes, int nshapes, const RsTrackSettings *s, RsFlowCache *cache)
 {
     RsTrackSettings def;
     if (!s) {
@@ -368,6 +393,25 @@ int rs_track_shapes(const uint8_t *const *luma, ptrdiff_t stride, int n, int wid
     RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level };
     if ((ret = rs_flow_check(&fs, width, height)) < 0)
         return ret;
+    /* The fields of a cache made for these frames with these settings are the tracker's own:
+     * all it reads are computed there at once, on the cache's threads, and stay for the fill. */
+    if (cache && (cache->n != n || !rs_flow_cache_matches(cache, &fs, width, height)))
+        cache = NULL;
+    if (cache) {
+        uint8_t *want = calloc(2 * (size_t)n, 1);
+        if (!want)
+            return rs_error(RS_ENOMEM, "track: out of memory for %d frames of %dx%d", n, width, height);
+        for (int t = 0; t < n; t++) {
+            want[2 * t] = t < n - 1 && busy_at(shapes, nshapes, n, t, 1);
+            want[2 * t + 1] = t > 0 && busy_at(shapes, nshapes, n, t, -1);
+        }
+        ret = rs_flow_cache_compute(cache, want);
+        free(want);
+        if (ret == RS_ENOMEM)
+            return rs_error(RS_ENOMEM, "track: out of memory for the flow of %d frames of %dx%d", n, width, height);
+        if (ret < 0)
+            return ret;
+    }
     const int lv = rs_flow_level(&fs, width, height);
     Field f = { NULL, NULL, width >> lv, height >> lv, lv };
     const size_t fn = (size_t)f.fw * f.fh;
@@ -399,9 +443,9 @@ int rs_track_shapes(const uint8_t *const *luma, ptrdiff_t stride, int n, int wid
                 memcpy(bwd[i] + at, shapes[i].keys + (size_t)k * 2 * np, sizeof(double) * 2 * np);
             }
         }
-        ret = sweep(luma, stride, n, width, height, shapes, nshapes, fwd, s, &fs, &f, raster, &vt, tmp, 1);
+        ret = sweep(luma, stride, n, width, height, shapes, nshapes, fwd, s, &fs, &f, raster, &vt, tmp, 1, cache);
         if (ret >= 0)
-            ret = sweep(luma, stride, n, width, height, shapes, nshapes, bwd, s, &fs, &f, raster, &vt, tmp, -1);
+            ret = sweep(luma, stride, n, width, height, shapes, nshapes, bwd, s, &fs, &f, raster, &vt, tmp, -1, cache);
     }
     for (int i = 0; ret >= 0 && i < nshapes; i++) {
         const RsTrackShape *sh = &shapes[i];

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "../rs_test.h"
+#include "cleanup/flow_cache.h"
+#include "cleanup/track_internal.h"
 #include "cleanup_fixtures.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
@@ -166,6 +168,55 @@ static void test_json(void)
     remove(path);
 }
 
+/*
+ * Tracking on a flow cache made for the frames (as the clean job does, so
+ * that the fill takes the fields over): the same masks as on the tracker's
+ * own flows, and every field it read is left in the cache.
+ */
+static void test_cached(void)
+{
+    make();
+    char path[] = "/tmp/rs_test_track_XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    RS_CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "{\"shapes\":[{\"type\":\"rect\",\"track\":true,\"keys\":[{\"frame\":0,\"rect\":[30,50,40,40]}]}]}");
+    fclose(f);
+    RsMask *a, *b;
+    RS_CHECK_EQ_INT(rs_mask_open(&a, path, W, H), 0);
+    RS_CHECK_EQ_INT(rs_mask_open(&b, path, W, H), 0);
+    RS_CHECK_EQ_INT(rs_mask_tracked_shapes(a), 1);
+    RsCleanFrame fr[N];
+    for (int t = 0; t < N; t++)
+        fr[t] = (RsCleanFrame){ .plane = { y[t] }, .stride = { W }, .bit_depth = 8 };
+    RsFlowSettings fs;
+    rs_flow_default_settings(&fs);
+    RsFlowCache cache;
+    RS_CHECK_EQ_INT(rs_flow_cache_init(&cache, fr, N, W, H, &fs, 2), 0);
+    int ta = 0, tb = 0;
+    RS_CHECK_EQ_INT(rs_mask_track(a, planes(), W, N, NULL, &ta), 0);
+    RS_CHECK_EQ_INT(rs_mask_track_cached(b, planes(), W, N, NULL, &tb, &cache), 0);
+    RS_CHECK(ta == 1 && tb == 1);
+    static uint8_t ma[W * H], mb[W * H];
+    int same = 1;
+    for (int t = 0; t < N; t++) {
+        RS_CHECK_EQ_INT(rs_mask_render(a, t, ma, W), 0);
+        RS_CHECK_EQ_INT(rs_mask_render(b, t, mb, W), 0);
+        same &= !memcmp(ma, mb, sizeof(ma));
+    }
+    RS_CHECK(same);
+    /* Keyed on frame 0: forwards from every frame but the last, and no backward sweep. */
+    int fwd = 0, bwd = 0;
+    for (int t = 0; t < N; t++)
+        fwd += rs_flow_cache_get(&cache, t, 0) != NULL, bwd += rs_flow_cache_get(&cache, t, 1) != NULL;
+    RS_CHECK_EQ_INT(fwd, N - 1);
+    RS_CHECK_EQ_INT(bwd, 0);
+    rs_flow_cache_free(&cache);
+    rs_mask_close(&a);
+    rs_mask_close(&b);
+    remove(path);
+}
+
 static void test_errors(void)
 {
     const double key[6] = { 0, 0, 10, 0, 0, 10 };
@@ -187,6 +238,7 @@ int main(void)
     RS_RUN(test_one_key);
     RS_RUN(test_two_keys);
     RS_RUN(test_json);
+    RS_RUN(test_cached);
     RS_RUN(test_errors);
     return rs_test_end();
 }
