@@ -45,6 +45,17 @@
 /* The largest correction, in units of the flicker around the frame (fast_amplitude()). */
 #define DF_FAST_K 4.0
 
+/*
+ * How far, in the same units, the target may stray from the short smoother
+ * through the 7 frames around the frame before that smoother is taken
+ * instead. Under independent flicker the two differ by about 0.65 of it
+ * (the smoother keeps a third of the flicker's variance, the window a
+ * tenth), so this is three of their standard deviations; on a fade without
+ * flicker it is a level or so, and a window over a fade and its knee
+ * misses by more.
+ */
+#define DF_STRAY_K 2.0
+
 /* Beyond this fraction of the headroom a change starts to bend (tanh knee). */
 #define DF_KNEE 0.05f
 
@@ -368,19 +379,59 @@ static int near_frames(int first, int last, int t, int *idx, int *hw, int *deg)
  * Where the segment is too short to tell, fast[t] is infinite. The same
  * holds for the chroma levels.
  */
+/* The quadratic through the 7 frames around t at t (Savitzky-Golay), NAN when they are not all in [first, last]. */
+static double smooth_at(const double *lev, int t, int first, int last)
+{
+    static const double w[2 * DF_SG + 1] = { -2, 3, 6, 7, 6, 3, -2 };
+    if (t - DF_SG < first || t + DF_SG > last)
+        return NAN;
+    double sm = 0;
+    for (int i = -DF_SG; i <= DF_SG; i++)
+        sm += w[i + DF_SG] * lev[t + i];
+    return sm / 21;
+}
+
+/*
+ * The value at t of the least-squares parabola through the 2 DF_SG + 1
+ * frames of [first, last] nearest t (one-sided at its ends), when it
+ * explains at least DF_SMOOTH_R2 of their variance: the level follows a
+ * smooth curve there, a fade, which flicker (even in runs of repeated
+ * frames) does not. NAN otherwise, or when the segment is shorter.
+ */
+#define DF_SMOOTH_R2 0.95
+
+static double smooth_curve(const double *lev, int t, int first, int last, int *idx)
+{
+    const int n = 2 * DF_SG + 1;
+    if (last - first + 1 < n)
+        return NAN;
+    int a = t - DF_SG < first ? first : t + DF_SG > last ? last - n + 1 : t - DF_SG;
+    double mean = 0, ss = 0, res = 0, v;
+    for (int i = 0; i < n; i++)
+        idx[i] = a + i, mean += lev[a + i] / n;
+    /* Nearly equal weights: the half width is far beyond the frames. */
+    if (poly_fit(lev, idx, n, a, 1 << 20, 2, 0, &v, NULL) < 0)
+        return NAN;
+    double c[3];
+    for (int k = 0; k < 3; k++)
+        poly_fit(lev, idx, n, a + k, 1 << 20, 2, 0, &c[k], NULL);
+    /* The parabola through its values at a, a + 1, a + 2, evaluated anywhere. */
+    for (int i = 0; i < n; i++) {
+        const double x = i, p = c[0] + x * (c[1] - c[0]) + x * (x - 1) / 2 * (c[2] - 2 * c[1] + c[0]);
+        ss += (lev[a + i] - mean) * (lev[a + i] - mean);
+        res += (lev[a + i] - p) * (lev[a + i] - p);
+    }
+    if (!(res <= (1 - DF_SMOOTH_R2) * ss))
+        return NAN;
+    const double x = t - a;
+    return c[0] + x * (c[1] - c[0]) + x * (x - 1) / 2 * (c[2] - 2 * c[1] + c[0]);
+}
+
 static void fast_amplitude(const double *lev, int n, int h, const int *seg_lo, const int *seg_hi, double *r,
                            double *fast)
 {
-    static const double w[2 * DF_SG + 1] = { -2, 3, 6, 7, 6, 3, -2 };
-    for (int t = 0; t < n; t++) {
-        r[t] = NAN;
-        if (t - DF_SG < seg_lo[t] || t + DF_SG > seg_hi[t])
-            continue;
-        double sm = 0;
-        for (int i = -DF_SG; i <= DF_SG; i++)
-            sm += w[i + DF_SG] * lev[t + i];
-        r[t] = lev[t] - sm / 21;
-    }
+    for (int t = 0; t < n; t++)
+        r[t] = lev[t] - smooth_at(lev, t, seg_lo[t], seg_hi[t]);
     for (int t = 0; t < n; t++) {
         double s2 = 0;
         int m = 0;
@@ -389,6 +440,26 @@ static void fast_amplitude(const double *lev, int n, int h, const int *seg_lo, c
                 s2 += r[j] * r[j], m++;
         fast[t] = m ? sqrt(1.5 * s2 / m) : INFINITY;
     }
+}
+
+/*
+ * The flicker's robust standard deviation from the residuals r of the
+ * short smoother (fast_amplitude()), NAN where unknown: infinite when none
+ * is known. The running median that flicker_sigma() measures against lags
+ * behind a fast fade (a fade to black and back inflated it tenfold on a
+ * shot without flicker, so no curvature stood out of it); this one
+ * follows a fade but reads flicker in runs of repeated frames as smaller,
+ * so the smaller of the two, with this one doubled, is taken.
+ */
+#define DF_SIGMA_FAST 2.0
+
+static double fast_sigma(const double *r, int n, double *tmp)
+{
+    int m = 0;
+    for (int t = 0; t < n; t++)
+        if (!isnan(r[t]))
+            tmp[m++] = fabs(r[t]);
+    return m ? sqrt(1.5) * spread_of(tmp, m) : INFINITY;
 }
 
 typedef struct Series {
@@ -416,17 +487,21 @@ static void plan_region(const DfCtx *c, const DfFit *fit, const double *mu, int 
         for (int p = 0; p < 2; p++)
             s->levc[p][t] = s->G[t] * muc0[p] + s->OC[p][t];
     }
-    const double sig = flicker_sigma(s->lev, n, h, s->tmp), tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
+    double sig = flicker_sigma(s->lev, n, h, s->tmp);
     segments(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->scr);
     double sigc[2], tauc[2];
     for (int p = 0; p < 2; p++) {
         sigc[p] = flicker_sigma(s->levc[p], n, h, s->tmp);
-        tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
         segments(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->scr);
     }
     fast_amplitude(s->lev, n, h, s->seg[0][0], s->seg[0][1], s->tmp, s->fast[0]);
-    for (int p = 0; p < 2; p++)
+    sig = fmin(sig, DF_SIGMA_FAST * fast_sigma(s->tmp, n, s->scr));
+    const double tau = fmax(DF_OUTLIER_SIGMAS * sig, DF_MIN_STEP);
+    for (int p = 0; p < 2; p++) {
         fast_amplitude(s->levc[p], n, h, s->seg[p + 1][0], s->seg[p + 1][1], s->tmp, s->fast[p + 1]);
+        sigc[p] = fmin(sigc[p], DF_SIGMA_FAST * fast_sigma(s->tmp, n, s->scr));
+        tauc[p] = fmax(DF_OUTLIER_SIGMAS * sigc[p], DF_MIN_STEP);
+    }
     const double mg = 1 + c->s->max_gain, D = c->s->max_offset;
     for (int t = t0; t <= t1; t++) {
         int lo, hi, hw;
@@ -436,9 +511,14 @@ static void plan_region(const DfCtx *c, const DfFit *fit, const double *mu, int 
         if (2 * m < hi - lo + 1)
             m = near_frames(s->seg[0][0][t], s->seg[0][1][t], t, s->idx, &hw, &deg);
         const double tg = model_at(s->G, s->idx, m, t, hw, deg);
-        const double to = model_at(s->O, s->idx, m, t, hw, deg);
+        double to = model_at(s->O, s->idx, m, t, hw, deg);
         double a = tg / s->G[t];
         const double lt = s->lev[t];
+        /* Where the window's model strays from the smooth curve through the frames around t, it is the model that fails. */
+        const double sm = smooth_curve(s->lev, t, s->seg[0][0][t], s->seg[0][1][t], s->idx);
+        if (fabs(a * lt + (to - a * s->O[t]) - sm) > DF_STRAY_K * s->fast[0][t] &&
+            fabs(lt - sm) <= DF_STRAY_K * s->fast[0][t] && lt >= 1)
+            a = sm / lt, to = a * s->O[t];
         /* No more than the flicker around t could have moved it (see fast_amplitude()). */
         const double bound = fmax(DF_FAST_K * s->fast[0][t], DF_MIN_STEP);
         const double d0 = a * lt + (to - a * s->O[t]) - lt;
@@ -471,6 +551,9 @@ static void plan_region(const DfCtx *c, const DfFit *fit, const double *mu, int 
             const double toc = model_at(s->OC[p], s->idx, m, t, hw, degc);
             const double lc = s->levc[p][t];
             double dc = a * lc + (toc - a * s->OC[p][t]) - lc;
+            const double smc = smooth_curve(s->levc[p], t, s->seg[p + 1][0][t], s->seg[p + 1][1][t], s->idx);
+            if (fabs(lc + dc - smc) > DF_STRAY_K * s->fast[p + 1][t] && fabs(lc - smc) <= DF_STRAY_K * s->fast[p + 1][t])
+                dc = smc - lc;
             const double bc = fmax(DF_FAST_K * s->fast[p + 1][t], DF_MIN_STEP);
             dc = fabs(dc) > bc ? (dc > 0 ? bc : -bc) : dc;
             if (fabs(dc) > D) {
