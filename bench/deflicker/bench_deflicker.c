@@ -8,6 +8,14 @@
  *       FLICKER = TRUTH with flicker: per frame a global gain (+-8 %) and
  *       offset (+-4 levels), a regional gain (a plane tilted by up to +-6 %
  *       at the edges, each way) and chroma offsets (+-3 levels).
+ *   bench_deflicker fade W H CLEAN.yuv TRUTH.yuv FLICKER.yuv START_FRAME SEED
+ *       The same with a fade instead of the light: TRUTH = CLEAN faded to
+ *       black (luma 16, chroma grey) along a 12-frame S-curve from
+ *       START_FRAME, held black 4 frames and faded back in over 12, as an
+ *       editor's dissolve; FLICKER = TRUTH with the same flicker.
+ *   bench_deflicker fadescore W H TRUTH.yuv TEST.yuv
+ *       PSNR of luma and chroma, the flicker left, and the largest error
+ *       of a frame's mean luma against TRUTH (8-bit levels).
  *   bench_deflicker score W H TRUTH.yuv TEST.yuv STEP_FRAME
  *       PSNR of luma and chroma against TRUTH; the flicker left (mean
  *       |second temporal difference| of the error's mean over a 8 x 4 grid
@@ -76,7 +84,16 @@ static double lit(int x, int w)
     return u < 0.45 ? 1 : u > 0.6 ? 0 : (0.6 - u) / 0.15;
 }
 
-static int synth(int w, int h, const char *in, const char *truth, const char *out, int step, uint32_t seed)
+/* How far into the fade frame t is: 0 before and after, 1 black; smoothstep out, hold, smoothstep back. */
+static double fade_at(int t, int start)
+{
+    const int len = 12, hold = 4, a = start, b = a + len, c = b + hold, d = c + len;
+    double u = t < a ? 0 : t < b ? (double)(t - a) / len : t < c ? 1 : t < d ? 1 - (double)(t - c) / len : 0;
+    return u * u * (3 - 2 * u);
+}
+
+/* step >= 0: a light switched on at frame step; fade: a fade to black from frame step instead. */
+static int synth(int w, int h, const char *in, const char *truth, const char *out, int step, uint32_t seed, int fade)
 {
     Clip c;
     if (load(&c, in, w, h) < 0)
@@ -95,8 +112,10 @@ static int synth(int w, int h, const char *in, const char *truth, const char *ou
             for (int y = 0; y < ph; y++)
                 for (int x = 0; x < pw; x++) {
                     const int lx = x << sh, ly = y << sh;
-                    const double light = t >= step ? 1 + 0.25 * lit(lx, w) : 1;
-                    const double v = p ? 128 + light * (s[y * pw + x] - 128) : light * s[y * pw + x];
+                    const double light = !fade && t >= step ? 1 + 0.25 * lit(lx, w) : 1;
+                    const double k = 1 - (fade ? fade_at(t, step) : 0);
+                    double v = p ? 128 + light * (s[y * pw + x] - 128) : light * s[y * pw + x];
+                    v = p ? 128 + k * (v - 128) : 16 + k * (v - 16);
                     const double g = 1 + gg + gx * (2.0 * lx / w - 1) + gy * (2.0 * ly / h - 1);
                     tp[y * pw + x] = clip8(v);
                     op[y * pw + x] = clip8(p ? 128 + g * (v - 128) + (p == 1 ? cu : cv) : g * v + off);
@@ -181,6 +200,26 @@ static int score(int w, int h, const char *truth, const char *test, int step)
     return 0;
 }
 
+static int fadescore(int w, int h, const char *truth, const char *test)
+{
+    Clip a, b;
+    if (load(&a, truth, w, h) < 0 || load(&b, test, w, h) < 0)
+        return 1;
+    if (a.n != b.n)
+        return fprintf(stderr, "%s has %d frames, %s %d\n", truth, a.n, test, b.n), 1;
+    double worst = 0;
+    for (int t = 0; t < a.n; t++) {
+        double d = 0;
+        for (int i = 0; i < w * h; i++)
+            d += plane(&b, t, 0)[i] - plane(&a, t, 0)[i];
+        worst = fmax(worst, fabs(d / (w * h)));
+    }
+    printf("%.2f %.2f %.3f %.2f\n", psnr(&a, &b, 0), psnr(&a, &b, 1), flicker_index(&b, &a), worst);
+    free(a.d);
+    free(b.d);
+    return 0;
+}
+
 static int speed(int w, int h, const char *path, int window, int threads)
 {
     Clip c;
@@ -214,7 +253,12 @@ int main(int argc, char **argv)
 {
     if (argc >= 8 && !strcmp(argv[1], "synth"))
         return synth(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5], argv[6], atoi(argv[7]),
-                     argc > 8 ? (uint32_t)atol(argv[8]) : 1);
+                     argc > 8 ? (uint32_t)atol(argv[8]) : 1, 0);
+    if (argc >= 8 && !strcmp(argv[1], "fade"))
+        return synth(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5], argv[6], atoi(argv[7]),
+                     argc > 8 ? (uint32_t)atol(argv[8]) : 1, 1);
+    if (argc == 6 && !strcmp(argv[1], "fadescore"))
+        return fadescore(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5]);
     if (argc == 7 && !strcmp(argv[1], "score"))
         return score(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5], atoi(argv[6]));
     if (argc == 5 && !strcmp(argv[1], "index")) {

@@ -12,6 +12,10 @@
 #     region means, 8-bit levels) and the share of the intended step kept.
 #     FFmpeg's deflicker is tried in all its modes and sizes 5, 9, 15, 25; the
 #     best by luma PSNR is shown (and the best by flicker left).
+# (a2) The same clips with a fade to black and back (12-frame S-curves from
+#     frame 30, 4 frames black) instead of the light, with the same flicker and
+#     without: a fade must pass (the largest error of a frame's mean luma, and
+#     without flicker the output should be the input).
 # (b) The real flickering film (no truth): the flicker index before and after.
 # (c) Speed at 1080p: the library alone (bench_deflicker speed) and the CLI.
 # Everything runs under nice; it needs only ffmpeg and the build.
@@ -34,12 +38,15 @@ echo "(a) synthetic flicker on real clips, ${frames} frames ${W}x${H}, intended 
 echo
 echo "| clip | method | luma PSNR dB | chroma PSNR dB | flicker left | step kept % |"
 echo "|---|---|---|---|---|---|"
+clips=()
 for spec in "traffic (fixed):dvr-scan/traffic_camera.mp4:0" "car_detection (fixed):intel-sample-videos/car-detection.mp4:0" \
             "running_car (tracking):propainter/running_car.mp4:0"; do
   IFS=: read -r name file start <<<"$spec"
   [ -f "$media/$file" ] || { echo "bench: $media/$file missing, skipped" >&2; continue; }
   $N ffmpeg -v error -ss "$start" -i "$media/$file" -frames:v "$frames" -an -vf "scale=$W:$H" \
     -pix_fmt yuv420p -f rawvideo -y "$tmp/clean.yuv"
+  cp "$tmp/clean.yuv" "$tmp/clean_${#clips[@]}.yuv"
+  clips+=("$name")
   $N "$bd" synth $W $H "$tmp/clean.yuv" "$tmp/truth.yuv" "$tmp/flick.yuv" $step 7
   raw -i "$tmp/flick.yuv" -c:v ffv1 "$tmp/flick.mkv"
   input=$($bd score $W $H "$tmp/truth.yuv" "$tmp/flick.yuv" $step)
@@ -72,6 +79,29 @@ for spec in "traffic (fixed):dvr-scan/traffic_camera.mp4:0" "car_detection (fixe
   read -r m s r <<<"$best"
   raw -i "$tmp/truth.yuv" -vf "deflicker=s=$s:m=$m" -f rawvideo "$tmp/ff.yuv"
   echo "| $name, no flicker | ffmpeg deflicker m=$m s=$s | $($bd score $W $H "$tmp/truth.yuv" "$tmp/ff.yuv" $step | sed 's/ / | /g') |"
+done
+
+echo
+echo "(a2) a fade to black and back (12-frame S-curves from frame 30, 4 frames black), with and without the flicker"
+echo
+echo "| clip | method | luma PSNR dB | chroma PSNR dB | flicker left | worst frame mean error |"
+echo "|---|---|---|---|---|---|"
+for i in "${!clips[@]}"; do
+  name=${clips[$i]}
+  $N "$bd" fade $W $H "$tmp/clean_$i.yuv" "$tmp/truth.yuv" "$tmp/flick.yuv" 30 11
+  raw -i "$tmp/flick.yuv" -c:v ffv1 "$tmp/flick.mkv"
+  raw -i "$tmp/truth.yuv" -c:v ffv1 "$tmp/truth.mkv"
+  echo "| $name, fade | input (flickered) | $($bd fadescore $W $H "$tmp/truth.yuv" "$tmp/flick.yuv" | sed 's/ / | /g') |"
+  $N "$rushes" -q clean "$tmp/flick.mkv" --deflicker --threads 2 --out "$tmp/out.mkv"
+  $N ffmpeg -v error -y -i "$tmp/out.mkv" -pix_fmt yuv420p -f rawvideo "$tmp/out.yuv"
+  echo "| $name, fade | rushes --deflicker | $($bd fadescore $W $H "$tmp/truth.yuv" "$tmp/out.yuv" | sed 's/ / | /g') |"
+  raw -i "$tmp/flick.yuv" -vf "deflicker=s=5:m=am" -f rawvideo "$tmp/ff.yuv"
+  echo "| $name, fade | ffmpeg deflicker m=am s=5 | $($bd fadescore $W $H "$tmp/truth.yuv" "$tmp/ff.yuv" | sed 's/ / | /g') |"
+  $N "$rushes" -q clean "$tmp/truth.mkv" --deflicker --threads 2 --out "$tmp/out.mkv"
+  $N ffmpeg -v error -y -i "$tmp/out.mkv" -pix_fmt yuv420p -f rawvideo "$tmp/out.yuv"
+  echo "| $name, fade, no flicker | rushes --deflicker | $($bd fadescore $W $H "$tmp/truth.yuv" "$tmp/out.yuv" | sed 's/ / | /g') |"
+  raw -i "$tmp/truth.yuv" -vf "deflicker=s=5:m=am" -f rawvideo "$tmp/ff.yuv"
+  echo "| $name, fade, no flicker | ffmpeg deflicker m=am s=5 | $($bd fadescore $W $H "$tmp/truth.yuv" "$tmp/ff.yuv" | sed 's/ / | /g') |"
 done
 
 echo

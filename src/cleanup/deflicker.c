@@ -40,7 +40,7 @@ typedef struct Scratch {
     uint8_t *y8[2];            /* 8-bit luma for the flow when depth > 8 */
     float *u, *v;              /* flow at its pyramid level */
     float *a, *b, *ca[2], *cb[2], *r;
-    float *q;                  /* a ratio a region, for the cut test */
+    float *q;                  /* a ratio a region, for the cut test, then the same for the affine fit */
     uint8_t *in;
 } Scratch;
 
@@ -224,6 +224,34 @@ static double region_mean(const DfCtx *c, const RsDeflickerFrame *f, int p, int 
 #define DF_CUT_TEXTURE 3.0f
 #define DF_CUT_VOTES 4
 
+/*
+ * A fade to or from black (or any flat picture) is not a gain through
+ * black: each frame is the one before it scaled towards the flat level,
+ * b = g a + o, which the gain fit cannot follow when the fade is fast, so
+ * it leaves as much as a cut does (two cuts were found in a 10-frame fade
+ * to black and back). The same median ratio for the affine least-squares
+ * fit of each textured region tells them apart: a cut leaves about the
+ * whole spread (unrelated pictures), a fade no more than the flow's error.
+ * Under DF_CUT_FADE the pair is the same picture, and its evidence is that
+ * ratio.
+ */
+#define DF_CUT_FADE 0.4f
+
+/* Robust standard deviation of the residual of the least-squares line b = g a + o over m samples; r is scratch. */
+static float affine_residual(const float *a, const float *b, int m, int k, float *r)
+{
+    double sa = 0, sb = 0, saa = 0, sab = 0;
+    int cnt = 0;
+    for (int i = 0; i < m; i += k, cnt++)
+        sa += a[i], sb += b[i], saa += (double)a[i] * a[i], sab += (double)a[i] * b[i];
+    const double ma = sa / cnt, mb = sb / cnt, va = saa / cnt - ma * ma, cab = sab / cnt - ma * mb;
+    const double g = va > 1e-6 ? cab / va : 0;
+    int j = 0;
+    for (int i = 0; i < m; i += k)
+        r[j++] = fabsf((float)(b[i] - mb - g * (a[i] - ma)));
+    return 1.4826f * select_kth(r, j, j / 2);
+}
+
 /* Robust standard deviation of x (scrambled): 1.4826 times the median distance from the median. */
 static float robust_spread(float *x, int n)
 {
@@ -263,6 +291,7 @@ static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
     const int cwp = (w + (1 << c->lcw) - 1) >> c->lcw, chp = (h + (1 << c->lch) - 1) >> c->lch;
     DfFit *fit = pair->fit;
     int votes = 0;
+    float *qa = sc->q + c->nb;
     for (int by = 0; by < c->by; by++)
         for (int bx = 0; bx < c->bx; bx++) {
             const int x0 = df_edge(bx, c->bx, w), x1 = df_edge(bx + 1, c->bx, w);
@@ -309,11 +338,17 @@ static int measure_pair(Worker *wk, Scratch *sc, const DfPair *pair)
                     sc->r[i] = sc->b[i * k];
                 const float sd = robust_spread(sc->r, m);
                 /* A fit that explained too little of the region explained nothing. */
-                if (sd >= DF_CUT_TEXTURE)
+                if (sd >= DF_CUT_TEXTURE) {
+                    qa[votes] = affine_residual(sc->a, sc->b, n, k, sc->r) / sd;
                     sc->q[votes++] = isfinite(fit[b].res) ? fit[b].res / sd : INFINITY;
+                }
             }
         }
     *pair->q = votes >= DF_CUT_VOTES ? select_kth(sc->q, votes, votes / 2) : 0;
+    if (votes >= DF_CUT_VOTES) {
+        const float fade = select_kth(qa, votes, votes / 2);
+        *pair->q = fade < DF_CUT_FADE && fade < *pair->q ? fade : *pair->q;
+    }
     return 0;
 }
 
@@ -324,7 +359,7 @@ static void *worker(void *opaque)
     const int w = c->w, h = c->h, fw = w >> wk->level, fh = h >> wk->level;
     const size_t cap = (size_t)((w / c->bx + 2) / wk->step + 1) * ((h / c->by + 2) / wk->step + 1);
     Scratch sc = { 0 };
-    float *fbuf = malloc(sizeof(float) * (2 * (size_t)fw * fh + 7 * cap + c->nb));
+    float *fbuf = malloc(sizeof(float) * (2 * (size_t)fw * fh + 7 * cap + 2 * (size_t)c->nb));
     sc.in = malloc(cap);
     uint8_t *y8 = c->depth > 8 && c->s->motion ? malloc(2 * (size_t)w * h) : NULL;
     int ret = !fbuf || !sc.in || (c->depth > 8 && c->s->motion && !y8) ? RS_ENOMEM : 0;
