@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /* A smooth texture defined everywhere, so a sub-pixel shift of it is exact. */
-static double fx_texture(double x, double y)
+static inline double fx_texture(double x, double y)
 {
     static const double k[][4] = {
         /* angle, wavelength, phase, amplitude */
@@ -21,7 +21,7 @@ static double fx_texture(double x, double y)
     return v;
 }
 
-static uint8_t fx_clip(double v)
+static inline uint8_t fx_clip(double v)
 {
     return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)lrint(v);
 }
