@@ -314,11 +314,8 @@ static int keys_in(const RsTrackShape *sh, int n)
     return nk;
 }
 
-/*
- * One pass over the shot in one direction (dir +1 forwards, -1 backwards):
- * trk[t] is set on every frame reached from a key, restarting at each key.
- */
-/* Whether the sweep in direction dir moves a shape on from frame t (a key at t or before it, forwards). */
+/* Whether the sweep in direction dir moves a shape on from frame t: one has a key at t or before
+ * it (forwards), at t or after it (backwards). */
 static int busy_at(const RsTrackShape *shapes, int nshapes, int n, int t, int dir)
 {
     int busy = 0;
@@ -329,6 +326,10 @@ static int busy_at(const RsTrackShape *shapes, int nshapes, int n, int t, int di
     return busy;
 }
 
+/*
+ * One pass over the shot in one direction (dir +1 forwards, -1 backwards):
+ * trk[t] is set on every frame reached from a key, restarting at each key.
+ */
 static int sweep(const uint8_t *const *luma, ptrdiff_t stride, int n, int w, int h, RsTrackShape *shapes,
                  int nshapes, double **trk, const RsTrackSettings *s, const RsFlowSettings *fs, Field *f,
                  uint8_t *raster, Votes *vt, float *tmp, int dir, const RsFlowCache *cache)
