@@ -125,6 +125,11 @@ static int parse_shape(RsMask *m, const RsJsonValue *js, int idx, Shape *sh)
                                 m->path, idx, k, field, i);
             sh->keys[k].v[i] = arr->items[i].number;
         }
+        /* A rectangle or an ellipse with no size draws nothing: a typing error, not a mask. */
+        if (sh->type != SHAPE_POLYGON && (sh->keys[k].v[2] <= 0 || sh->keys[k].v[3] <= 0))
+            return rs_error(RS_EINVAL, "%s: shapes[%d].keys[%d]: the %s's %s (%g, %g) must be more than 0",
+                            m->path, idx, k, field, sh->type == SHAPE_RECT ? "width and height" : "radii",
+                            sh->keys[k].v[2], sh->keys[k].v[3]);
     }
     return 0;
 }

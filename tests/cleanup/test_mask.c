@@ -89,6 +89,11 @@ static void test_errors(void)
                  "rect[0] is not a number within");
     expect_error("{ \"shapes\": [ { \"type\": \"rect\", \"keys\": [ { \"frame\": 1e999, \"rect\": [1,2,3,4] } ] } ] }",
                  "number out of range");
+    expect_error("{ \"shapes\": [ { \"type\": \"rect\", \"keys\": [ { \"frame\": 0, \"rect\": [10,10,-5,20] } ] } ] }",
+                 "shapes[0].keys[0]: the rect's width and height (-5, 20) must be more than 0");
+    expect_error("{ \"shapes\": [ { \"type\": \"ellipse\", \"keys\": [ { \"frame\": 0, \"ellipse\": [9,9,4,4] },"
+                 " { \"frame\": 5, \"ellipse\": [9,9,4,0] } ] } ] }",
+                 "shapes[0].keys[1]: the ellipse's radii (4, 0) must be more than 0");
     RsMask *m;
     RS_CHECK_EQ_INT(rs_mask_open(&m, "/nonexistent/mask.json", W, H), RS_ENOENT);
     RS_CHECK_CONTAINS(rs_error_message(), "/nonexistent/mask.json");
