@@ -146,10 +146,11 @@ static int open_sequence(RsMediaInput *in, int is_dir, RsRational rate)
                "as the next frame", in->path, (long long)seq.step, seq.first, seq.last);
     /* A missing scan frame is never stepped over: the operator must hear of it. */
     if (seq.count < seq.total)
-        rs_log(RS_LOG_WARNING, "%s: frame %lld is missing; %lld frames are read (%s to %s) "
-               "and the %lld frames after the gap are not read", in->path,
-               (long long)(seq.start + seq.count * seq.step), (long long)seq.count, seq.first,
-               seq.last, (long long)(seq.total - seq.count));
+        rs_log(RS_LOG_WARNING, "%s: frame %lld is missing; %lld frame%s read (%s to %s) "
+               "and the %lld frame%s after the gap %s not read", in->path,
+               (long long)(seq.start + seq.count * seq.step), (long long)seq.count,
+               seq.count > 1 ? "s are" : " is", seq.first, seq.last, (long long)(seq.total - seq.count),
+               seq.total - seq.count > 1 ? "s" : "", seq.total - seq.count > 1 ? "are" : "is");
     in->is_sequence = 1;
     in->seq_count = seq.count;
 

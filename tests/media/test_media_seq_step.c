@@ -187,7 +187,7 @@ static void test_step_gap(void)
     log_clear();
     check_levels(d, 10, 0);
     RS_CHECK_CONTAINS(log_text, "frame 105 is missing");
-    RS_CHECK_CONTAINS(log_text, "the 1 frames after the gap are not read");
+    RS_CHECK_CONTAINS(log_text, "the 1 frame after the gap is not read");
 }
 
 /*
