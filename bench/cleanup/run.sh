@@ -35,6 +35,17 @@ for spec in "running_car:propainter/running_car.mp4:0" "traffic:dvr-scan/traffic
     -c:v ffv1 -pix_fmt yuv420p "$tmp/$name.mkv"
   $py "$here/bench/cleanup/eval.py" "$rushes" "$tmp/$name.mkv" "$name" "$tmp"
 done
+# ProPainter's video-completion protocol: running_car under its static masks (nine squares,
+# a watermark), every frame, at the masks' own sizes.
+if [ -f "$media/propainter/running_car.mp4" ]; then
+  for spec in "square:432x240" "logo:1296x720"; do
+    IFS=: read -r kind sz <<<"$spec"
+    ffmpeg -v error -i "$media/propainter/running_car.mp4" -frames:v "$frames" -an -vf "scale=${sz/x/:}" \
+      -c:v ffv1 -pix_fmt yuv420p "$tmp/running_car_$kind.mkv"
+    RS_EVAL_KINDS=$kind RS_EVAL_NO_DUST=1 RS_SHARED_MEDIA=$media \
+      $py "$here/bench/cleanup/eval.py" "$rushes" "$tmp/running_car_$kind.mkv" "running_car $sz" "$tmp"
+  done
+fi
 
 # Speed at 1080p: a static rectangle and a moving ellipse, 8 % of the frame together.
 if [ -f "$media/propainter/running_car.mp4" ]; then
