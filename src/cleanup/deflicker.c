@@ -6,14 +6,13 @@
  * the stream that runs both over a shot in deflicker_stream.c.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cleanup/deflicker_internal.h"
 #include "cleanup/flow_internal.h"
+#include "cleanup/workers.h"
 #include "rushes/error.h"
 
 void rs_deflicker_default_settings(RsDeflickerSettings *s)
@@ -392,16 +391,7 @@ int rs_df_measure(const DfCtx *c, DfPair *pairs, int n, int threads)
     wk.step = c->w / 480 > 1 ? c->w / 480 : 1;
     atomic_init(&wk.next, 0);
     atomic_init(&wk.ret, 0);
-    int nt = threads > 0 ? threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > n ? n : nt;
-    pthread_t th[16];
-    int started = 0;
-    for (int i = 1; i < nt; i++, started++)
-        if (pthread_create(&th[i], NULL, worker, &wk))
-            break;
-    worker(&wk);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
+    rs_run_workers(worker, &wk, rs_worker_count(threads, n));
     return atomic_load(&wk.ret);
 }
 

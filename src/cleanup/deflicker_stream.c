@@ -26,9 +26,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cleanup/deflicker_internal.h"
+#include "cleanup/workers.h"
 #include "rushes/error.h"
 
 /* Shortest block: a shot up to this many frames is corrected from all of its frames at once. */
@@ -96,8 +96,7 @@ int rs_deflicker_open(RsDeflicker **pctx, int width, int height, int depth, int 
     const int h = x->s.window / 2, nb = x->c.nb;
     x->K = 4 * h;
     x->L = 2 * x->K + 1 > DF_BLOCK_MIN ? 2 * x->K + 1 : DF_BLOCK_MIN;
-    int nt = x->s.threads > 0 ? x->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    x->threads = nt < 1 ? 1 : nt > 16 ? 16 : nt;
+    x->threads = rs_worker_count(x->s.threads, 0);
     /* Two pairs a worker keep them busy while the slowest one finishes. */
     x->batch = x->threads > 1 ? 2 * x->threads : 1;
     x->blk_a = x->blk_b = -1;

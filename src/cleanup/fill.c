@@ -7,9 +7,7 @@
  * synthesised patch stays put over time, and are synthesised only where
  * nothing can be carried (see synth.c).
  */
-#include <pthread.h>
 #include <stdatomic.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +15,7 @@
 #include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/synth.h"
+#include "cleanup/workers.h"
 #include "rushes/error.h"
 
 void rs_clean_default_settings(RsCleanSettings *s)
@@ -395,16 +394,7 @@ static int run_flows(RsFillCtx *c)
     FlowJobs jobs = { .c = c };
     atomic_init(&jobs.next, 0);
     atomic_init(&jobs.ret, 0);
-    int nt = c->s.threads > 0 ? c->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > 2 * c->n ? 2 * c->n : nt;
-    pthread_t th[16];
-    int started = 0;
-    for (int i = 1; i < nt; i++, started++)
-        if (pthread_create(&th[i], NULL, flow_worker, &jobs))
-            break;
-    flow_worker(&jobs);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
+    rs_run_workers(flow_worker, &jobs, rs_worker_count(c->s.threads, 2 * c->n));
     const int ret = atomic_load(&jobs.ret);
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for the flow of %d frames", c->n) : ret;
 }

@@ -2,15 +2,14 @@
  * One shot's flows between neighbouring frames, shared by the passes that
  * read them (see flow_cache.h).
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cleanup/fill.h"
 #include "cleanup/flow_cache.h"
 #include "cleanup/flow_internal.h"
+#include "cleanup/workers.h"
 #include "rushes/error.h"
 
 int rs_flow_cache_init(RsFlowCache *c, const RsCleanFrame *frames, int n, int w, int h,
@@ -112,16 +111,7 @@ int rs_flow_cache_compute(RsFlowCache *c, const uint8_t *want)
     Jobs j = { .c = c, .want = w };
     atomic_init(&j.next, 0);
     atomic_init(&j.ret, 0);
-    int nt = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt > todo ? todo : nt;
-    pthread_t th[16];
-    int started = 0;
-    for (int i = 1; i < nt; i++, started++)
-        if (pthread_create(&th[i], NULL, worker, &j))
-            break;
-    worker(&j);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
+    rs_run_workers(worker, &j, rs_worker_count(c->threads, todo));
     free(w);
     return atomic_load(&j.ret);
 }

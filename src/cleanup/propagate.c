@@ -6,13 +6,13 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup/fill.h"
 #include "cleanup/flow_internal.h"
 #include "cleanup/synth.h"
+#include "cleanup/workers.h"
 #include "rushes/error.h"
 
 /* Offset of plane p's maps inside a frame's bad[] block. */
@@ -173,13 +173,6 @@ static void *search_rows(void *opaque)
     return NULL;
 }
 
-/* How many threads the settings ask for, 1..16. */
-static int thread_count(const RsFillCtx *c)
-{
-    int nt = c->s.threads > 0 ? c->s.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    return nt < 1 ? 1 : nt > 16 ? 16 : nt;
-}
-
 /*
  * val[] of plane p, rows y0..y1: the background seen in other frames where
  * want[] is set, -1 where none (or not wanted); near[]: how many frames away.
@@ -189,15 +182,7 @@ static void search_plane(const RsFillCtx *c, int t, int p, int y0, int y1, const
 {
     Rows r = { .c = c, .t = t, .p = p, .want = want, .val = val, .near = near, .y1 = y1 };
     atomic_init(&r.next, y0);
-    pthread_t th[16];
-    int started = 0;
-    for (int i = 1; i < nt; i++, started++)
-        if (pthread_create(&th[i], NULL, search_rows, &r))
-            break;
-    /* This thread works too, so a failed thread start only costs speed. */
-    search_rows(&r);
-    for (int i = 1; i <= started; i++)
-        pthread_join(th[i], NULL);
+    rs_run_workers(search_rows, &r, nt);
 }
 
 /*
@@ -455,7 +440,7 @@ static void *search_ahead(void *opaque)
  */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
-    const int nt = thread_count(c);
+    const int nt = rs_worker_count(c->s.threads, 0);
     for (int k = 0; k < 1 + (nt > 1); k++)
         if (!c->slot[k] && !(c->slot[k] = slot_alloc(c)))
             return rs_error(RS_ENOMEM, "clean: out of memory for frame %d", t);
