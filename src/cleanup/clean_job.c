@@ -537,19 +537,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         if (job->progress)
             job->progress(job->opaque, 0, (1 + job->fill.refine) * c.n);
     }
-    /* Each refining pass fills the frames it refines again along the flow of the filled frames;
-     * a frame's statistics are those of its last fill. */
-    for (int pass = 0; ret >= 0 && fill && pass <= job->fill.refine; pass++) {
-        if (pass)
-            ret = rs_fill_refine(&fc);
-        for (int t = 0; ret >= 0 && t < c.n; t++) {
-            const int again = rs_fill_refines(&fc, t);
-            if (!pass || again)
-                ret = rs_fill_frame(&fc, t, pass == job->fill.refine || !again ? stats : NULL);
-            if (job->progress)
-                job->progress(job->opaque, pass * c.n + t + 1, (1 + job->fill.refine) * c.n);
-        }
-    }
+    if (ret >= 0 && fill)
+        ret = rs_fill_all(&fc, stats, job->progress, job->opaque);
     rs_fill_free(&fc);
     rs_flow_cache_free(&flows);
     stats->dust = dust;

@@ -139,6 +139,15 @@ void rs_fill_open_end(RsFillCtx *c);
  */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats);
 
+/*
+ * Fill every frame of a prepared context, then run its refining passes, each
+ * filling again the frames it refines; a frame's statistics (stats, may be
+ * NULL) are those of its last fill. progress (may be NULL) is called after
+ * each frame with the frames done and (1 + refine) x n in all.
+ */
+int rs_fill_all(RsFillCtx *c, RsCleanStats *stats, void (*progress)(void *opaque, int64_t done, int64_t total),
+                void *opaque);
+
 void rs_fill_free(RsFillCtx *c);
 
 /* Forget the search of the next frame rs_fill_frame() made ahead, if any (propagate.c). */

@@ -493,15 +493,27 @@ int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, int log2
     int ret = rs_fill_prepare(&c, frames, n, width, height, log2_chroma_w, log2_chroma_h, s);
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "clean: out of memory for %d frames of %dx%d", n, width, height);
-    for (int pass = 0; ret >= 0 && pass <= s->refine; pass++) {
+    if (ret >= 0)
+        ret = rs_fill_all(&c, stats, NULL, NULL);
+    rs_fill_free(&c);
+    return ret;
+}
+
+int rs_fill_all(RsFillCtx *c, RsCleanStats *stats, void (*progress)(void *opaque, int64_t done, int64_t total),
+                void *opaque)
+{
+    const int passes = c->s.refine;
+    int ret = 0;
+    for (int pass = 0; ret >= 0 && pass <= passes; pass++) {
         if (pass)
-            ret = rs_fill_refine(&c);
-        for (int t = 0; ret >= 0 && t < n; t++) {
-            const int again = rs_fill_refines(&c, t);
+            ret = rs_fill_refine(c);
+        for (int t = 0; ret >= 0 && t < c->n; t++) {
+            const int again = rs_fill_refines(c, t);
             if (!pass || again)
-                ret = rs_fill_frame(&c, t, pass == s->refine || !again ? stats : NULL);
+                ret = rs_fill_frame(c, t, pass == passes || !again ? stats : NULL);
+            if (progress)
+                progress(opaque, (int64_t)pass * c->n + t + 1, (int64_t)(1 + passes) * c->n);
         }
     }
-    rs_fill_free(&c);
     return ret;
 }

@@ -337,13 +337,8 @@ static int fill_frames(RsCleanFrame *f, const RsCleanSettings *set, RsFlowCache 
     int ret = rs_fill_prepare_cached(&c, f, N, W, H, 1, 1, set, cache);
     if (ret >= 0 && open)
         rs_fill_open_end(&c);
-    for (int pass = 0; ret >= 0 && pass <= set->refine; pass++) {
-        if (pass)
-            ret = rs_fill_refine(&c);
-        for (int t = 0; ret >= 0 && t < N; t++)
-            if (!pass || rs_fill_refines(&c, t))
-                ret = rs_fill_frame(&c, t, NULL);
-    }
+    if (ret >= 0)
+        ret = rs_fill_all(&c, NULL, NULL, NULL);
     rs_fill_free(&c);
     return ret;
 }
