@@ -331,11 +331,11 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
     float **slot = dir ? &c->bwd[t] : &c->fwd[t];
     /* A refining pass computes again only the fields that cross a mask, from the filled
      * frames: the fill is what lets the flow be matched across the mask. */
-    if (c->refining && !rs_fill_refines(c, t) && !rs_fill_refines(c, o))
+    if (c->pass && !rs_fill_refines(c, t) && !rs_fill_refines(c, o))
         return 0;
     int ret;
     /* A field an earlier pass computed is taken over as it is (each job takes its own). */
-    if (!c->refining && c->cache && (*slot = rs_flow_cache_take(c->cache, t, dir))) {
+    if (!c->pass && c->cache && (*slot = rs_flow_cache_take(c->cache, t, dir))) {
         ret = 0;
     } else {
         if (!*slot && !(*slot = malloc(sizeof(float) * fn * 2)))
@@ -358,7 +358,7 @@ static int flow_job(RsFillCtx *c, int t, int dir, uint8_t *hole, uint8_t *ga, ui
                 hole[(size_t)(y >> c->level) * c->fw + (x >> c->level)] = 1;
     if ((ret = rs_fill_dilate(hole, c->fw, c->fh, c->fs.patch_size / 2)) < 0)
         return ret;
-    return c->refining ? rs_fill_complete_refined(*slot, *slot + fn, c->fw, c->fh, hole)
+    return c->pass ? rs_fill_complete_refined(*slot, *slot + fn, c->fw, c->fh, hole)
                        : rs_fill_complete_motion(*slot, *slot + fn, c->fw, c->fh, hole);
 }
 
@@ -514,7 +514,6 @@ void rs_fill_open_end(RsFillCtx *c)
 
 int rs_fill_refine(RsFillCtx *c)
 {
-    c->refining = 1;
     c->pass++;
     /* A search made ahead read the old fields. */
     rs_fill_drop_ahead(c);

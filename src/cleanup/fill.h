@@ -48,8 +48,9 @@ typedef struct RsFillCtx {
     RsBlendKeep *keep;
     atomic_llong *keep_room;
     uint8_t *masked;            /* masked[t]: 0 no mask, 1 under a thousandth of the picture, 2 more */
-    int refining;               /* rs_fill_refine() has run: fields come from the filled frames */
-    int pass;                   /* 0 for the first fill, then one more per rs_fill_refine() */
+    /* 0 for the first fill, then one more per rs_fill_refine(): from 1 on, the fields come from
+     * the filled frames. */
+    int pass;
     /* chroma0[t]: the first fill of frame t fills its chroma too (rs_fill_planes()). */
     uint8_t *chroma0;
 } RsFillCtx;
