@@ -364,9 +364,16 @@ static int plane_write(RsFillCtx *c, int t, int p, RsFillSlot *sl, RsCleanStats 
                 if (!p && stats)
                     stats->from_time++;
             } else if (t > 0) {
-                /* The previous frame is filled already: carry its fill along the flow. */
+                /* The previous frame is filled already: carry its fill along the flow. A
+                 * motion under a quarter of a luma pixel is taken for none: on a still
+                 * camera the field completed over a wide hole is not exactly zero (what
+                 * moves past the hole pulls on the fit), and every carry resamples, so
+                 * the fill would creep and blur from frame to frame with nothing in the
+                 * picture moving. */
                 float px = (float)x, py = (float)y;
                 step(c, c->bwd[t], p, &px, &py);
+                if (fabsf(px - x) * (p ? 1 << c->lcw : 1) < 0.25f && fabsf(py - y) * (p ? 1 << c->lch : 1) < 0.25f)
+                    px = (float)x, py = (float)y;
                 v = fetch(c, t - 1, p, px, py, 0);
                 if (v >= 0 && !p && stats)
                     stats->carried++;
