@@ -1,7 +1,8 @@
 /*
  * Shared state of the deflicker passes: measure (deflicker.c), smooth and
- * correct (deflicker_correct.c), and the stream that runs them over a shot
- * of any length (deflicker_stream.c).
+ * correct (deflicker_correct.c, with deflicker_level.c and
+ * deflicker_target.c behind deflicker_level.h), and the stream that runs
+ * them over a shot of any length (deflicker_stream.c).
  */
 #ifndef RS_CLEANUP_DEFLICKER_INTERNAL_H
 #define RS_CLEANUP_DEFLICKER_INTERNAL_H

@@ -19,6 +19,7 @@
 #include "rushes/encode.h"
 #include "rushes/error.h"
 #include "rushes/media.h"
+#include "write_clip.h"
 
 #define W 97
 #define H 65
@@ -40,38 +41,18 @@ static int sample(int t, int p, int x, int y, int sx, int sy, int depth)
     return depth > 8 ? s + ((x * 3 + y + t) & ((1 << (depth - 8)) - 1)) : s;
 }
 
+static void fill(int t, int p, const FxPlane *pl, void *opaque)
+{
+    (void)opaque;
+    for (int y = 0; y < pl->h; y++)
+        for (int x = 0; x < pl->w; x++)
+            fx_put(pl, x, y, sample(t, p, x, y, pl->sx, pl->sy, pl->depth));
+}
+
 static void make_source(int lcw, int lch, int depth)
 {
-    const int cw = (W + (1 << lcw) - 1) >> lcw, ch = (H + (1 << lch) - 1) >> lch, bps = depth > 8 ? 2 : 1;
-    uint8_t *buf = malloc(((size_t)W * H + 2 * (size_t)cw * ch) * bps);
-    uint8_t *pl[3] = { buf, buf + (size_t)W * H * bps, buf + ((size_t)W * H + (size_t)cw * ch) * bps };
-    RsEncoderSettings s;
-    rs_encoder_default_settings(&s);
-    s.video_codec = "ffv1";
-    s.width = W;
-    s.height = H;
-    s.chroma = !lcw ? 444 : lch ? 420 : 422;
-    s.bit_depth = depth;
-    RsEncoder *e;
-    RS_CHECK_EQ_INT(rs_encoder_open(&e, src, &s), 0);
-    for (int t = 0; t < N && e; t++) {
-        for (int p = 0; p < 3; p++) {
-            const int pw = p ? cw : W, ph = p ? ch : H;
-            for (int y = 0; y < ph; y++)
-                for (int x = 0; x < pw; x++) {
-                    const int v = sample(t, p, x, y, p ? lcw : 0, p ? lch : 0, depth);
-                    if (bps == 2)
-                        ((uint16_t *)pl[p])[y * pw + x] = (uint16_t)v;
-                    else
-                        pl[p][y * pw + x] = (uint8_t)v;
-                }
-        }
-        const uint8_t *planes[3] = { pl[0], pl[1], pl[2] };
-        const ptrdiff_t strides[3] = { (ptrdiff_t)W * bps, (ptrdiff_t)cw * bps, (ptrdiff_t)cw * bps };
-        RS_CHECK_EQ_INT(rs_encoder_write_video(e, planes, strides), 0);
-    }
-    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
-    free(buf);
+    const FxClipFormat f = { "ffv1", W, H, lcw, lch, depth, { 24, 1 }, NULL };
+    fx_write_planes(src, &f, N, fill, NULL);
 }
 
 static int clean_profile(const char *output, int max_frames, const char *rev, int prores_profile)

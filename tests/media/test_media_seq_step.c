@@ -8,7 +8,7 @@
 #include <pthread.h>
 
 #include "rushes/log.h"
-#include "media_fixtures.h"
+#include "seq_checks.h"
 
 #define FRAMES 12
 
@@ -83,31 +83,15 @@ static const char *make_grey(const char *dir, const char *prefix, int width, con
  */
 static void check_levels(const char *path, int64_t frames, int first)
 {
-    fprintf(stderr, "  %s\n", path);
-    RsMediaInfo *mi;
-    int r = rs_media_probe(path, &mi);
-    RS_CHECK_EQ_INT(r, 0);
-    if (r < 0) {
-        fprintf(stderr, "%s\n", rs_error_message());
+    RsMediaInfo *mi = fx_probe_seq(path, frames);
+    if (!mi)
         return;
-    }
-    RS_CHECK_EQ_INT(mi->is_image_sequence, 1);
-    RS_CHECK_EQ_STR(mi->format, "image2");
-    RS_CHECK_EQ_INT(mi->nb_video, 1);
-    if (mi->nb_video == 1) {
-        RS_CHECK_EQ_INT(mi->video[0].frame_count, frames);
-        RS_CHECK_EQ_INT(mi->video[0].duration_ts, frames);
-        RS_CHECK_EQ_INT(mi->video[0].frame_rate.num, 24);
-        RS_CHECK_EQ_INT(mi->video[0].frame_rate.den, 1);
-    }
-    /* FFmpeg rounds the duration to the nearest microsecond. */
-    RS_CHECK_EQ_INT(mi->duration_us, (frames * 1000000 + 12) / 24);
     rs_media_info_free(&mi);
 
     RsDecoderSettings s;
-    rs_decoder_default_settings(&s);
-    s.image_rate = (RsRational){ 25, 1 };
+    fx_seq_decoder_settings(&s);
     RsDecoder *d;
+    int r;
     if ((r = rs_decoder_open(&d, path, &s, NULL)) < 0) {
         RS_CHECK_EQ_INT(r, 0);
         fprintf(stderr, "%s\n", rs_error_message());
@@ -254,15 +238,9 @@ static void test_old_films(void)
     }
     char path[512];
     snprintf(path, sizeof(path), "%s/old-films/001", media);
-    RsMediaInfo *mi;
-    int r = rs_media_probe(path, &mi);
-    RS_CHECK_EQ_INT(r, 0);
-    if (r < 0)
+    RsMediaInfo *mi = fx_probe_seq(path, 24);
+    if (!mi)
         return;
-    RS_CHECK_EQ_INT(mi->is_image_sequence, 1);
-    RS_CHECK_EQ_INT(mi->nb_video, 1);
-    if (mi->nb_video == 1)
-        RS_CHECK_EQ_INT(mi->video[0].frame_count, 24);
     RS_CHECK_EQ_INT(mi->duration_us, 1000000);
     rs_media_info_free(&mi);
     FxDecode fd;
