@@ -91,13 +91,19 @@ typedef struct RsEncoder RsEncoder;
 RS_API void rs_encoder_default_settings(RsEncoderSettings *s);
 
 /*
- * Create path (truncating it) and write its header. On success *out is a new
- * encoder owned by the caller, to be finished with rs_encoder_close().
+ * Start writing path and write its header. Everything is written to a
+ * hidden temporary name in path's folder (".rushes-PID-N." and path's own
+ * name; for a sequence, each picture's), which rs_encoder_close() moves onto
+ * path when the whole output is written: until then a file already at path
+ * is left as it was, and a failed or discarded output leaves nothing behind
+ * (a process killed while writing leaves its temporary file). On success
+ * *out is a new encoder owned by the caller, to be finished with
+ * rs_encoder_close() or given up with rs_encoder_discard().
  * Errors: RS_EINVAL (bad settings, unknown extension, a sequence codec
  * without a %d pattern or the other way round), RS_EUNSUP (codec not built
  * into this FFmpeg), RS_ENOENT or RS_EACCES (the file, or the folder of a
  * sequence, cannot be created there), RS_EIO (cannot create or write path).
- * The message names path. On failure nothing is left open; a partial file may remain.
+ * The message names path. On failure nothing is left open or written.
  */
 RS_API int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSettings *s);
 
@@ -123,10 +129,21 @@ RS_API int rs_encoder_write_video(RsEncoder *e, const uint8_t *const planes[3],
 RS_API int rs_encoder_write_audio(RsEncoder *e, const float *const *data, int nb_samples);
 
 /*
- * Flush the codecs, write the trailer, close the file, free the encoder and
- * set *e to NULL (NULL is a no-op). Returns 0, or the first error met while
- * writing (including an earlier one from a write call), naming the path.
+ * Flush the codecs, write the trailer, close the file, move it onto the path
+ * given to rs_encoder_open() (replacing a file there; for a sequence, each
+ * picture), free the encoder and set *e to NULL (NULL is a no-op). Returns
+ * 0, or the first error met while writing (including an earlier one from a
+ * write call), naming the path; then nothing was moved and the temporary
+ * output is removed, but for a sequence whose pictures could not all be
+ * moved (RS_EIO: the message says which are in place).
  */
 RS_API int rs_encoder_close(RsEncoder **e);
+
+/*
+ * Give the output up: close and remove what was written, leaving the path
+ * given to rs_encoder_open() as it was; free the encoder and set *e to NULL
+ * (NULL is a no-op). For a job that fails after it started writing.
+ */
+RS_API void rs_encoder_discard(RsEncoder **e);
 
 #endif /* RUSHES_ENCODE_H */

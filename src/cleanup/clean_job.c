@@ -5,6 +5,7 @@
  * out.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,8 +274,11 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
         const uint8_t *planes[3] = { c->f[t].plane[0], c->f[t].plane[1], c->f[t].plane[2] };
         ret = rs_encoder_write_video(e, planes, c->f[t].stride);
     }
-    int cret = rs_encoder_close(&e);
-    return ret < 0 ? ret : cret;
+    if (ret < 0) {
+        rs_encoder_discard(&e);
+        return ret;
+    }
+    return rs_encoder_close(&e);
 }
 
 /* A printf frame number in the file name: "%d" or "%0Nd". */
@@ -291,6 +295,56 @@ static int has_frame_number(const char *path)
             p++;
         if (*p == 'd')
             return 1;
+    }
+    return 0;
+}
+
+/* Whether a and b name one file that exists (the same device and inode). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * The folder of a picture sequence named by path (a folder, or a pattern
+ * with a frame number in its file name), into dir; 0 when path names no
+ * sequence.
+ */
+static int sequence_folder(const char *path, char *dir, size_t size)
+{
+    struct stat st;
+    if (!path)
+        return 0;
+    if (!stat(path, &st))
+        return S_ISDIR(st.st_mode) && (size_t)snprintf(dir, size, "%s", path) < size;
+    if (!has_frame_number(path))
+        return 0;
+    const char *slash = strrchr(path, '/');
+    return (size_t)snprintf(dir, size, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".") < size;
+}
+
+/*
+ * The output never takes the place of what the job reads: a new file at the
+ * end replaces whatever is at the output's path (rs_encoder_close()), so an
+ * output named like the shot, the mask or the review would replace them, and
+ * pictures written into the folder of the shot's or the mask's pictures would
+ * make it two sequences that no longer read as one.
+ */
+static int check_not_an_input(const RsCleanJob *job, const char *out, const char *name, int seq)
+{
+    const char *what[] = { "shot", "mask", "review" };
+    const char *in[] = { job->input, job->mask, out == job->review ? NULL : job->review };
+    for (int k = 0; k < 3; k++) {
+        if (same_file(out, in[k]))
+            return rs_error(RS_EINVAL, "%s: the %s is the %s (%s); write it to a new name, rushes never "
+                            "replaces what it reads", out, name, what[k], in[k]);
+        char a[4096], b[4096];
+        char ra[PATH_MAX], rb[PATH_MAX];
+        if (seq && k < 2 && sequence_folder(out, a, sizeof(a)) && sequence_folder(in[k], b, sizeof(b)) &&
+            realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb))
+            return rs_error(RS_EINVAL, "%s: the %s pictures would go into the folder of the %s's pictures "
+                            "(%s); write them to another folder", out, name, what[k], b);
     }
     return 0;
 }
@@ -330,7 +384,7 @@ static int check_output(const RsCleanJob *job, const char **codec)
         return rs_error(RS_ENOENT, "%s: the output folder %s does not exist", out, dir);
     if (access(dir, W_OK) < 0)
         return rs_error(RS_EACCES, "%s: the output folder %s is not writable", out, dir);
-    return 0;
+    return check_not_an_input(job, out, "output", seq);
 }
 
 /* Add the one-frame defects to the masks (the user's mask, if any, stays). */
@@ -428,6 +482,13 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         return rs_error(RS_EINVAL, "clean: dust threshold %d (1..255, 0 for none)", job->dust);
     const char *codec = NULL;
     int ret = job->output ? check_output(job, &codec) : 0;
+    if (ret >= 0 && job->review)
+        ret = check_not_an_input(job, job->review, "review", 0);
+    char a[4096], ra[PATH_MAX], rb[PATH_MAX];
+    if (ret >= 0 && job->mask_out && sequence_folder(job->mask, a, sizeof(a)) && realpath(a, ra) &&
+        realpath(job->mask_out, rb) && !strcmp(ra, rb))
+        ret = rs_error(RS_EINVAL, "%s: the masks would be written into the folder of the mask being read (%s); "
+                       "write them to another folder", job->mask_out, job->mask);
     if (ret < 0)
         return ret;
     if (job->prores_profile && job->prores_profile != 3 && job->prores_profile != 4)

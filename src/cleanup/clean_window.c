@@ -509,8 +509,13 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     }
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory at frame %lld", job->input, (long long)(w.base + c->n));
-    int cret = w.e ? rs_encoder_close(&w.e) : 0;
-    const int rret = rs_clean_review_close(&w.rv);
+    /* A job that fails leaves no output behind, and a file already there as it was. */
+    int cret = 0;
+    if (ret < 0)
+        rs_encoder_discard(&w.e);
+    else
+        cret = rs_encoder_close(&w.e);
+    const int rret = rs_clean_review_close(&w.rv, ret >= 0 && cret >= 0);
     cret = cret < 0 ? cret : rret;
     free(w.sbuf);
     free(w.orig[0]);

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup/track_internal.h"
 #include "core/json_read.h"
+#include "media/sequence.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
 #include "rushes/media.h"
@@ -196,6 +198,9 @@ int rs_mask_open(RsMask **out, const char *path, int width, int height)
             m->single = !info->is_image_sequence;
             if (!info->nb_video)
                 ret = rs_error(RS_EMEDIA, "%s: the mask has no picture", path);
+            else if (info->video[0].width <= 0 || info->video[0].height <= 0)
+                ret = rs_error(RS_EMEDIA, "%s: the mask cannot be read as a picture (a damaged file, or not a "
+                               "picture)", path);
             else if (info->video[0].width != width || info->video[0].height != height)
                 ret = rs_error(RS_EINVAL, "%s: the mask is %dx%d, the shot %dx%d", path,
                                info->video[0].width, info->video[0].height, width, height);
@@ -207,6 +212,26 @@ int rs_mask_open(RsMask **out, const char *path, int width, int height)
     return ret;
 }
 
+/* The error for mask picture m->next (the one frame needs), which could not be decoded. */
+static int bad_picture(const RsMask *m, int64_t frame)
+{
+    RsSequence seq = { 0 };
+    char name[4096] = "";
+    struct stat st;
+    const int found = !stat(m->path, &st) && S_ISDIR(st.st_mode) ? rs_sequence_from_dir(m->path, &seq)
+                      : rs_sequence_is_pattern(m->path)         ? rs_sequence_from_pattern(m->path, &seq)
+                                                                 : -1;
+    if (found < 0 || rs_sequence_file(&seq, m->next, name, sizeof(name)) < 0)
+        *name = 0;
+    rs_sequence_free(&seq);
+    rs_error_clear();
+    if (!*name || m->single)
+        return rs_error(RS_EMEDIA, "%s: the mask picture cannot be decoded (a damaged file, or not a picture)",
+                        m->path);
+    return rs_error(RS_EMEDIA, "%s: the mask picture for frame %lld, %s, cannot be decoded (a damaged file, or "
+                    "not a picture)", m->path, (long long)frame, name);
+}
+
 /* Read the next picture of the sequence into m->still. */
 static int read_picture(RsMask *m, int64_t frame)
 {
@@ -216,6 +241,12 @@ static int read_picture(RsMask *m, int64_t frame)
         ;
     if (ret < 0)
         return ret;
+    /* A picture the decoder could not read is skipped by it, which would give every frame after it
+     * the next frame's mask: here it is an error that names the file. */
+    RsDecodeStats ds;
+    rs_decoder_stats(m->dec, &ds);
+    if (ds.decode_errors || ds.corrupt_frames)
+        return bad_picture(m, frame);
     if (!ret)
         return rs_error(RS_EMEDIA, "%s: no mask picture for frame %lld", m->path, (long long)frame);
     const RsPlane *y = &ev.video->plane[0];

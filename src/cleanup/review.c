@@ -158,12 +158,16 @@ int rs_clean_review_write(RsCleanReview *r, const RsCleanFrame *fr)
     return rs_encoder_write_video(r->e, planes, strides);
 }
 
-int rs_clean_review_close(RsCleanReview **rp)
+int rs_clean_review_close(RsCleanReview **rp, int keep)
 {
     RsCleanReview *r = *rp;
     if (!r)
         return 0;
-    int ret = rs_encoder_close(&r->e);
+    int ret = 0;
+    if (keep)
+        ret = rs_encoder_close(&r->e);
+    else
+        rs_encoder_discard(&r->e);
     free(r->p[0]);
     free(r);
     *rp = NULL;
@@ -177,6 +181,6 @@ int rs_clean_write_review(const char *path, const RsCleanFrame *f, int n, int w,
     int ret = rs_clean_review_open(&r, path, w, h, lcw, lch, rate, tc, threads);
     for (int t = 0; ret >= 0 && t < n; t++)
         ret = rs_clean_review_write(r, &f[t]);
-    int cret = rs_clean_review_close(&r);
+    int cret = rs_clean_review_close(&r, ret >= 0);
     return ret < 0 ? ret : cret;
 }

@@ -28,7 +28,8 @@ int rs_clean_write_masks(const char *dir, const RsCleanFrame *f, int n, int w, i
  *
  * rs_clean_review_open() creates path; on success *out is owned by the
  * caller and finished by rs_clean_review_close(), which sets it to NULL and
- * returns the writer's error at the end, if any (a NULL *out is 0).
+ * returns the writer's error at the end, if any (a NULL *out is 0); with
+ * keep 0 it gives the review up instead, leaving nothing at path.
  * rs_clean_review_write() appends one frame at its samples before the fill.
  * Errors: those of rs_encoder_open/write/close, RS_ENOMEM. One review is
  * used from one thread at a time.
@@ -37,7 +38,7 @@ typedef struct RsCleanReview RsCleanReview;
 int rs_clean_review_open(RsCleanReview **out, const char *path, int w, int h, int lcw, int lch, RsRational rate,
                          const char *tc, int threads);
 int rs_clean_review_write(RsCleanReview *r, const RsCleanFrame *f);
-int rs_clean_review_close(RsCleanReview **r);
+int rs_clean_review_close(RsCleanReview **r, int keep);
 
 /* The review of n whole-shot frames at once: open, write each, close. */
 int rs_clean_write_review(const char *path, const RsCleanFrame *f, int n, int w, int h, int lcw, int lch,

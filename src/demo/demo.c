@@ -226,9 +226,10 @@ static int encode_clip(Gen *g, DemoClip *c, const DemoSources *src, const char *
     }
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.m);
-    int cret = rs_encoder_close(&enc);
-    if (ret >= 0 && cret < 0)
-        ret = cret;
+    if (ret < 0)
+        rs_encoder_discard(&enc);
+    else
+        ret = rs_encoder_close(&enc);
     if (ret >= 0) {
         g->rep->nb_clips++;
         g->rep->video_frames += c->frames;
@@ -291,9 +292,10 @@ static int write_wav(Gen *g, const DemoTake *tk, const DemoSources *src)
         if (ret >= 0)
             ret = progress(g, done, tk->rec_samples);
     }
-    int cret = rs_encoder_close(&enc);
-    if (ret >= 0 && cret < 0)
-        ret = cret;
+    if (ret < 0)
+        rs_encoder_discard(&enc);
+    else
+        ret = rs_encoder_close(&enc);
     if (ret >= 0) {
         g->rep->nb_sound_files++;
         g->rep->audio_samples += tk->rec_samples;

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +33,8 @@
 
 struct RsEncoder {
     char *path;
+    char *tmp;                   /* what is written until close moves it to path */
+    int is_seq;
     AVFormatContext *fmt;
     AVCodecContext *venc, *aenc;
     AVStream *vst, *ast;
@@ -415,7 +419,11 @@ static int open_file(RsEncoder *e, const RsEncoderSettings *s)
     const char *muxer = e->fmt->oformat->name;
     int is_wav = !strcmp(muxer, "wav");
     int is_mov = !strcmp(muxer, "mov") || !strcmp(muxer, "mp4");
-    int is_seq = !strcmp(muxer, "image2");
+    int is_seq = e->is_seq = !strcmp(muxer, "image2");
+    /* The muxer was chosen by the final name; it writes the temporary one. */
+    av_free(e->fmt->url);
+    if (!(e->fmt->url = av_strdup(e->tmp)))
+        return rs_error(RS_ENOMEM, "%s: out of memory", e->path);
     if (s->bitexact)
         e->fmt->flags |= AVFMT_FLAG_BITEXACT;
 
@@ -464,7 +472,7 @@ static int open_file(RsEncoder *e, const RsEncoderSettings *s)
     /* A sequence's muxer opens one file per picture (numbered from 0, as frames are). */
     if (is_seq)
         av_dict_set(&opts, "start_number", "0", 0);
-    ret = e->fmt->oformat->flags & AVFMT_NOFILE ? 0 : avio_open(&e->fmt->pb, e->path, AVIO_FLAG_WRITE);
+    ret = e->fmt->oformat->flags & AVFMT_NOFILE ? 0 : avio_open(&e->fmt->pb, e->tmp, AVIO_FLAG_WRITE);
     if (ret < 0) {
         av_dict_free(&opts);
         return rs_error(ret == AVERROR(EACCES) ? RS_EACCES : ret == AVERROR(ENOENT) ? RS_ENOENT : RS_EIO,
@@ -498,7 +506,66 @@ static void encoder_free(RsEncoder *e)
     for (int ch = 0; ch < 8; ch++)
         free(e->chunk[ch]);
     free(e->path);
+    free(e->tmp);
     free(e);
+}
+
+/*
+ * The temporary name of path: in the same folder (so the move at the end is
+ * a rename on one file system), hidden, and marked as rushes' with the
+ * process and a counter, so two writers never share one; the name part
+ * keeps its extension and, for a sequence, its frame number pattern.
+ */
+static char *temp_name(const char *path)
+{
+    static atomic_uint counter;
+    const char *slash = strrchr(path, '/');
+    const size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+    const size_t len = strlen(path) + 64;
+    char *t = malloc(len);
+    if (t)
+        snprintf(t, len, "%.*s.rushes-%ld-%u.%s", (int)dir, path, (long)getpid(),
+                 atomic_fetch_add(&counter, 1), path + dir);
+    return t;
+}
+
+/* Frame i's file of a sequence named by pattern, into buf. */
+static int frame_file(char *buf, size_t size, const char *pattern, int64_t i)
+{
+    return av_get_frame_filename2(buf, (int)size, pattern, (int)i, 0);
+}
+
+/* Remove what was written to the temporary name. */
+static void remove_temp(const RsEncoder *e)
+{
+    if (!e->is_seq) {
+        unlink(e->tmp);
+        return;
+    }
+    char f[4096];
+    for (int64_t i = 0; i < e->vpts; i++)
+        if (frame_file(f, sizeof(f), e->tmp, i) >= 0)
+            unlink(f);
+}
+
+/* Move the finished output into place: the file, or each picture of the sequence. */
+static int move_into_place(RsEncoder *e)
+{
+    if (!e->is_seq) {
+        if (rename(e->tmp, e->path) < 0)
+            return rs_error(RS_EIO, "%s: cannot move the finished file into place from %s: %s", e->path, e->tmp,
+                            strerror(errno));
+        return 0;
+    }
+    char from[4096], to[4096];
+    for (int64_t i = 0; i < e->vpts; i++) {
+        if (frame_file(from, sizeof(from), e->tmp, i) < 0 || frame_file(to, sizeof(to), e->path, i) < 0)
+            return rs_error(RS_EINVAL, "%s: no file name for picture %" PRId64, e->path, i);
+        if (rename(from, to) < 0)
+            return rs_error(RS_EIO, "%s: cannot move picture %" PRId64 " into place (%s -> %s): %s; pictures "
+                            "0-%" PRId64 " are in place", e->path, i, from, to, strerror(errno), i - 1);
+    }
+    return 0;
 }
 
 int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSettings *s)
@@ -508,12 +575,17 @@ int rs_encoder_open(RsEncoder **out, const char *path, const RsEncoderSettings *
         return rs_error(RS_EINVAL, "rs_encoder_open: no output path or settings");
     rs_media_av_init();
     RsEncoder *e = calloc(1, sizeof(*e));
-    if (!e || !(e->path = strdup(path))) {
+    if (!e || !(e->path = strdup(path)) || !(e->tmp = temp_name(path))) {
+        if (e)
+            free(e->path);
         free(e);
         return rs_error(RS_ENOMEM, "%s: out of memory", path);
     }
     int ret = open_file(e, s);
     if (ret < 0) {
+        if (e->fmt && e->fmt->pb)
+            avio_closep(&e->fmt->pb);
+        remove_temp(e);
         encoder_free(e);
         return ret;
     }
@@ -690,8 +762,26 @@ int rs_encoder_close(RsEncoder **pe)
             av_fail(e, ret, "cannot close");
     }
     int err = e->error;
-    if (err)
+    if (err) {
+        remove_temp(e);
         rs_error(err, "%s", e->errmsg); /* the first failure, not a later consequence */
+    } else {
+        err = move_into_place(e);
+        if (err < 0)
+            remove_temp(e);
+    }
     encoder_free(e);
     return err;
+}
+
+void rs_encoder_discard(RsEncoder **pe)
+{
+    RsEncoder *e = pe ? *pe : NULL;
+    if (!e)
+        return;
+    *pe = NULL;
+    if (e->fmt && e->fmt->pb)
+        avio_closep(&e->fmt->pb);
+    remove_temp(e);
+    encoder_free(e);
 }

@@ -18,10 +18,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libavformat/avformat.h>
 
 #include "rushes/error.h"
 #include "rushes/log.h"
@@ -588,4 +591,13 @@ void rs_sequence_free(RsSequence *seq)
     free(seq->first);
     free(seq->last);
     seq->pattern = seq->glob = seq->first = seq->last = NULL;
+}
+
+int rs_sequence_file(const RsSequence *seq, int64_t index, char *buf, size_t size)
+{
+    const int64_t number = seq->start + seq->step * index;
+    if (!seq->pattern || number < 0 || number > INT_MAX ||
+        av_get_frame_filename2(buf, (int)size, seq->pattern, (int)number, 0) < 0)
+        return RS_EINVAL;
+    return 0;
 }

@@ -51,6 +51,12 @@ int rs_sequence_from_pattern(const char *pattern, RsSequence *seq);
  */
 int rs_sequence_from_dir(const char *dir, RsSequence *seq);
 
+/*
+ * The path of the index-th file read (0 for start, 1 for start + step, ...)
+ * into buf. Returns 0, or RS_EINVAL when it does not fit (no message).
+ */
+int rs_sequence_file(const RsSequence *seq, int64_t index, char *buf, size_t size);
+
 /* Free what seq holds; seq itself is the caller's. Safe on a zeroed RsSequence. */
 void rs_sequence_free(RsSequence *seq);
 

@@ -62,5 +62,28 @@ expect_exit 3 "a window under 8 frames refuses a longer shot" "$RUSHES" clean "$
   --max-frames 7 --out "$TMP/x.mkv"
 check "and says so" contains "$TMP/err" 'a window needs 8 frames at least'
 
+# Nothing the job reads is ever replaced, and a job that fails leaves the file at its output as it was.
+cp "$TMP/in.mkv" "$TMP/same.mkv"
+expect_exit 2 "the shot as its own output is refused" "$RUSHES" clean "$TMP/same.mkv" --mask "$TMP/mask.json" \
+  --out "$TMP/same.mkv"
+check "and says so" contains "$TMP/err" 'the output is the shot'
+check "the shot is untouched" cmp "$TMP/same.mkv" "$TMP/in.mkv"
+expect_exit 2 "a review over the shot is refused" "$RUSHES" clean "$TMP/same.mkv" --mask "$TMP/mask.json" \
+  --out "$TMP/x.mkv" --review "$TMP/same.mkv"
+mkdir -p "$TMP/masks12"
+ffmpeg -v error -f lavfi -i "color=black:size=128x72" -vf "drawbox=x=20:y=20:w=30:h=20:color=white:t=fill" \
+  -frames:v 12 "$TMP/masks12/m_%04d.png"
+cp "$TMP/in.mkv" "$TMP/prev.mkv"
+expect_exit 3 "a mask that ends at frame 12 of 30 fails in the second window" "$RUSHES" clean "$TMP/long.mkv" \
+  --mask "$TMP/masks12" --max-frames 8 --out "$TMP/prev.mkv"
+check "and names the frame" contains "$TMP/err" 'no mask picture for frame 12'
+check "the earlier file at the output is as it was" cmp "$TMP/prev.mkv" "$TMP/in.mkv"
+check "no temporary file is left" bash -c "! ls -a '$TMP' | grep -q '^\.rushes-'"
+echo "not a picture" >"$TMP/masks12/m_0003.png"
+expect_exit 3 "a damaged mask picture fails" "$RUSHES" clean "$TMP/long.mkv" --mask "$TMP/masks12" \
+  --out "$TMP/y.mkv"
+check "and names its file and frame" contains "$TMP/err" 'frame 2, .*m_0003.png, cannot be decoded'
+check "nothing is written" test ! -e "$TMP/y.mkv"
+
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,10 +1,14 @@
 /*
  * The media writer: every codec and container it offers opens and finishes,
  * the tags (timecode, reel, camera, BWF time reference) read back through
- * ffprobe, lossless video survives exactly, and failures name the file.
+ * ffprobe, lossless video survives exactly, failures name the file, and an
+ * output replaces what is at its path only once it is whole.
  */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../rs_test.h"
 #include "demo_test_util.h"
@@ -294,6 +298,104 @@ static void test_errors(void)
     RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
 }
 
+/* Names in folder dir (not . and ..), joined by spaces into buf. */
+static int list_dir(const char *dir, char *buf, size_t size)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    *buf = 0;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        n++;
+        strncat(buf, de->d_name, size - strlen(buf) - 2);
+        strcat(buf, " ");
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int write_frames(RsEncoder *e, int w, int h, int n)
+{
+    uint8_t *buf = malloc((size_t)w * h * 3 / 2);
+    int ret = buf ? 0 : -1;
+    for (int i = 0; i < n && ret >= 0; i++) {
+        uint8_t *planes[3];
+        ptrdiff_t strides[3];
+        pattern(buf, w, h, i, planes, strides);
+        ret = rs_encoder_write_video(e, (const uint8_t *const *)planes, strides);
+    }
+    free(buf);
+    return ret;
+}
+
+/*
+ * The output appears at its path only when it is whole: until close a file
+ * already there is untouched, a discarded output leaves nothing behind, and
+ * close leaves no temporary file; for a file and for a picture sequence.
+ */
+static void test_replace(void)
+{
+    char dir[128], path[192], names[1024];
+    snprintf(dir, sizeof(dir), "%s/replace", root);
+    RS_CHECK_EQ_INT(mkdir(dir, 0777), 0);
+    snprintf(path, sizeof(path), "%s/out.mkv", dir);
+    FILE *f = fopen(path, "w");
+    RS_CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("previous", f);
+    fclose(f);
+    RsEncoderSettings s;
+    rs_encoder_default_settings(&s);
+    s.video_codec = "ffv1";
+    s.width = 32;
+    s.height = 32;
+    RsEncoder *e;
+    RS_CHECK_EQ_INT(rs_encoder_open(&e, path, &s), 0);
+    RS_CHECK_EQ_INT(write_frames(e, 32, 32, 3), 0);
+    RS_CHECK_EQ_INT(list_dir(dir, names, sizeof(names)), 2);
+    RS_CHECK_CONTAINS(names, ".rushes-");
+    rs_encoder_discard(&e);
+    RS_CHECK(e == NULL);
+    RS_CHECK_EQ_INT(list_dir(dir, names, sizeof(names)), 1);
+    RS_CHECK_EQ_STR(names, "out.mkv ");
+    char got[16] = "";
+    if ((f = fopen(path, "r"))) {
+        RS_CHECK(fgets(got, sizeof(got), f) != NULL);
+        fclose(f);
+    }
+    RS_CHECK_EQ_STR(got, "previous");
+    RS_CHECK_EQ_INT(rs_encoder_open(&e, path, &s), 0);
+    RS_CHECK_EQ_INT(write_frames(e, 32, 32, 3), 0);
+    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+    RS_CHECK_EQ_INT(list_dir(dir, names, sizeof(names)), 1);
+    struct stat st;
+    RS_CHECK(!stat(path, &st) && st.st_size > 100);
+    if (tools) {
+        char *out = probe(path, "stream=nb_read_frames");
+        RS_CHECK_CONTAINS(out, "nb_read_frames=3");
+        free(out);
+    }
+
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/pic_%%03d.png", dir);
+    s.video_codec = "png";
+    RS_CHECK_EQ_INT(rs_encoder_open(&e, path, &s), 0);
+    RS_CHECK_EQ_INT(write_frames(e, 32, 32, 3), 0);
+    rs_encoder_discard(&e);
+    RS_CHECK_EQ_INT(list_dir(dir, names, sizeof(names)), 0);
+    RS_CHECK_EQ_INT(rs_encoder_open(&e, path, &s), 0);
+    RS_CHECK_EQ_INT(write_frames(e, 32, 32, 3), 0);
+    RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
+    RS_CHECK_EQ_INT(list_dir(dir, names, sizeof(names)), 3);
+    RS_CHECK_CONTAINS(names, "pic_000.png");
+    RS_CHECK_CONTAINS(names, "pic_002.png");
+    RS_CHECK(!strstr(names, ".rushes-"));
+    rs_encoder_discard(&e);     /* NULL: nothing */
+}
+
 int main(void)
 {
     snprintf(root, sizeof(root), "/tmp/rs_encode_test_XXXXXX");
@@ -309,6 +411,7 @@ int main(void)
     RS_RUN(test_bwf);
     RS_RUN(test_reproducible);
     RS_RUN(test_errors);
+    RS_RUN(test_replace);
     if (!getenv("KEEP"))
         if (!getenv("RS_KEEP_TEST_FILES"))
         rm_tree(root);
