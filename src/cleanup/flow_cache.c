@@ -12,6 +12,13 @@
 #include "cleanup/workers.h"
 #include "rushes/error.h"
 
+static atomic_llong computed;
+
+int64_t rs_flow_cache_computed(void)
+{
+    return atomic_load(&computed);
+}
+
 int rs_flow_cache_init(RsFlowCache *c, const RsCleanFrame *frames, int n, int w, int h,
                        const RsFlowSettings *fs, int threads)
 {
@@ -60,6 +67,7 @@ static int compute(RsFlowCache *c, int k, uint8_t *ga, uint8_t *gb)
     }
     /* Each slot is one job's, so no other thread writes it. */
     c->f[k] = f;
+    atomic_fetch_add(&computed, 1);
     return 0;
 }
 
@@ -121,6 +129,14 @@ float *rs_flow_cache_take(RsFlowCache *c, int t, int dir)
     float *f = c->f[2 * t + dir];
     c->f[2 * t + dir] = NULL;
     return f;
+}
+
+void rs_flow_cache_view(RsFlowCache *view, const RsFlowCache *c, int first)
+{
+    *view = *c;
+    view->frames = c->frames + first;
+    view->n = c->n - first;
+    view->f = c->f + 2 * (size_t)first;
 }
 
 void rs_flow_cache_free(RsFlowCache *c)
