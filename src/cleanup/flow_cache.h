@@ -27,6 +27,11 @@ typedef struct RsFlowCache {
     int level, fw, fh;          /* fields are fw x fh, in pixels of pyramid level `level` */
     /* f[2 * t]: frame t to t + 1, f[2 * t + 1]: t to t - 1; u then v; NULL until computed. */
     float **f;
+    /* The frames' 8-bit luma guides as rs_clean_guide() makes them (stride luma_stride), lent
+     * for a compute by a caller that holds them already (the tracker); NULL: the fields make
+     * their own, which for deeper frames is a rounding of two frames a field. */
+    const uint8_t *const *luma;
+    ptrdiff_t luma_stride;
 } RsFlowCache;
 
 /*
