@@ -140,20 +140,22 @@ static void test_exact(int dust, int window, int windows)
     printf("dust %d: %ld samples differ between the whole shot and windows of %d\n", dust, diff, window);
     RS_CHECK(diff == 0);
     free(b);
-    /* With room in max memory for the window alone, the shared fields are computed again by
-     * the next window (the one whose room runs out): more of them, and the same result. */
-    memory = window * rs_clean_frame_bytes(W, H, 8, 1, 1, dust) + 1000;
-    before = rs_flow_cache_computed();
-    RS_CHECK_EQ_INT(clean(out_b, window, 2, dust, &sb), 0);
-    const int64_t again = rs_flow_cache_computed() - before;
-    memory = 0;
-    printf("no room: %lld first-pass fields computed\n", (long long)again);
-    RS_CHECK(sb.windows == windows && sb.window == window);
-    RS_CHECK(again > 2 * (N - 1));
-    b = decode(out_b);
-    RS_CHECK(!memcmp(a, b, (size_t)N * FS));
+    /* With room in max memory for the window alone (once, the slowest case: refining and dust),
+     * the shared fields are computed again by the next window: more of them, the same result. */
+    if (refine && dust) {
+        memory = window * rs_clean_frame_bytes(W, H, 8, 1, 1, dust) + 1000;
+        before = rs_flow_cache_computed();
+        RS_CHECK_EQ_INT(clean(out_b, window, 2, dust, &sb), 0);
+        const int64_t again = rs_flow_cache_computed() - before;
+        memory = 0;
+        printf("no room: %lld first-pass fields computed\n", (long long)again);
+        RS_CHECK(sb.windows == windows && sb.window == window);
+        RS_CHECK(again > 2 * (N - 1));
+        b = decode(out_b);
+        RS_CHECK(!memcmp(a, b, (size_t)N * FS));
+        free(b);
+    }
     free(a);
-    free(b);
 }
 
 static void test_exact_fill(void)
