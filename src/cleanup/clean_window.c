@@ -24,6 +24,18 @@
  * Dust is decided for a frame from it and its two neighbours only, so each
  * window detects it on the frames not decided yet, plus one before.
  *
+ * The first pass of the fill, like the dust test, follows the flows between
+ * neighbouring frames computed from their decoded samples (the left
+ * context's too), and each field reads only its two frames: the fields
+ * among the frames two windows share are the same in both. A window
+ * computes its fields in one cache (flow_cache.h) that the dust test and the
+ * fill share, as a whole shot does, and copies those among the frames the
+ * next window keeps before the fill completes them in place; the next
+ * window's cache starts with them. The copy, 2 (ctx + right - 1) fields, is
+ * held beside the window: when max_memory has no room for it the fields
+ * are computed again. The refining passes' fields come from filled frames,
+ * which the next window fills again: they are not kept.
+ *
  * Tracked shapes follow the motion through the whole shot before any mask
  * is drawn, so their tracker gets the 8-bit luma of every frame from a
  * second decode: w x h bytes a frame (2 MB at 1080p, 6 GB for two minutes),
@@ -43,6 +55,8 @@
 #include "cleanup/clean_job.h"
 #include "cleanup/deflicker_job.h"
 #include "cleanup/fill.h"
+#include "cleanup/flow_cache.h"
+#include "cleanup/flow_internal.h"
 #include "cleanup/review.h"
 #include "cleanup/scratch_internal.h"
 #include "rushes/error.h"
@@ -74,6 +88,11 @@ typedef struct Win {
      * planes: clip frame t is at (sm0 + t) % wn. */
     uint8_t *sbuf;
     int sm0;
+    /* The raw first-pass fields among the frames the next window keeps, in the slots of its
+     * cache (2 wn, NULL where none is kept), and the bytes max_memory leaves beside the window
+     * for them. */
+    float **kept;
+    int64_t room;
 } Win;
 
 static uint8_t *scratch_mask(const Win *w, int t)
@@ -92,8 +111,11 @@ static int render(Win *w, int t)
     return 0;
 }
 
-/* Add the dust of frames dust_from .. n - 2 (the last waits for its next neighbour) to their masks. */
-static int add_dust(Win *w, int last)
+/*
+ * Add the dust of frames dust_from .. n - 2 (the last waits for its next neighbour) to their
+ * masks, reading the flows from the window's cache fl (NULL: computed here).
+ */
+static int add_dust(Win *w, int last, RsFlowCache *fl)
 {
     RsClip *c = w->c;
     const int first = w->dust_from ? w->dust_from - 1 : 0, n = c->n - first;
@@ -106,8 +128,12 @@ static int add_dust(Win *w, int last)
     int ret = !m || !buf ? rs_error(RS_ENOMEM, "dust: out of memory for %d frames", n) : 0;
     for (int t = 0; ret >= 0 && t < n; t++)
         m[t] = buf + ln * t;
+    RsFlowCache view;
+    if (fl)
+        rs_flow_cache_view(&view, fl, first);
     if (ret >= 0)
-        ret = rs_dust_detect(c->f + first, n, c->w, c->h, w->job->dust, m, c->w, &found);
+        ret = rs_dust_detect_cached(c->f + first, n, c->w, c->h, w->job->dust, m, c->w, &found,
+                                    fl ? &view : NULL);
     for (int t = 1; ret >= 0 && t < n; t++)
         for (size_t i = 0; i < ln; i++)
             ((uint8_t *)c->f[first + t].mask)[i] |= m[t][i];
@@ -189,7 +215,6 @@ static void progress(Win *w)
         w->job->progress(w->job->opaque, w->written, w->total > w->written ? w->total : w->written);
 }
 
-/* Fill frames lc..end-1 of the window and write them. */
 /*
  * Copy the samples under the masks of every frame of the window out to
  * (put 0) or back from (put 1) buf, which holds them back to back in frame,
@@ -218,6 +243,64 @@ static size_t masked_samples(const RsFillCtx *fc, const RsClip *c, uint8_t *buf,
         }
     }
     return k;
+}
+
+/*
+ * The window's cache of first-pass fields, which starts with those the
+ * window before kept. *out is NULL when the fill's flow settings are wrong
+ * (the fill says why, as for a whole shot).
+ */
+static int open_flows(Win *w, RsFlowCache *fl, RsFlowCache **out)
+{
+    const RsClip *c = w->c;
+    const RsCleanSettings *s = &w->job->fill;
+    const RsFlowSettings fs = { s->flow_patch_size, s->flow_patch_stride, s->flow_iterations, s->flow_finest_level,
+                                s->flow_median };
+    *out = NULL;
+    if (rs_flow_check(&fs, c->w, c->h) < 0)
+        return 0;
+    if (rs_flow_cache_init(fl, c->f, c->n, c->w, c->h, &fs, s->threads) < 0)
+        return rs_error(RS_ENOMEM, "%s: out of memory for the flows of %d frames", w->job->input, c->n);
+    for (int k = 0; k < 2 * c->n; k++) {
+        fl->f[k] = w->kept[k];
+        w->kept[k] = NULL;
+    }
+    *out = fl;
+    return 0;
+}
+
+/*
+ * Compute every first-pass field of the window the cache lacks, and copy
+ * those among frames from..n-1 (the next window's) to w->kept, before the
+ * fill completes them in place; from < 0: the last window, nothing is kept.
+ */
+static int keep_flows(Win *w, RsFlowCache *fl, int from)
+{
+    const int n = w->c->n;
+    const size_t bytes = sizeof(float) * 2 * (size_t)fl->fw * fl->fh;
+    uint8_t *want = malloc(2 * (size_t)n);
+    if (!want)
+        return rs_error(RS_ENOMEM, "%s: out of memory for the flows of %d frames", w->job->input, n);
+    memset(want, 1, 2 * (size_t)n);
+    int ret = rs_flow_cache_compute(fl, want);
+    free(want);
+    if (ret >= 0 && from >= 0 && (int64_t)bytes * 2 * (n - from - 1) > w->room) {
+        rs_log(RS_LOG_DEBUG, "%s: no room beside the window for the %.1f MB of flows the next one shares; "
+               "they are computed again", w->job->input, bytes * 2 * (n - from - 1) / 1e6);
+        from = -1;
+    }
+    for (int k = 2 * from; ret >= 0 && from >= 0 && k < 2 * n; k++) {
+        const int t = k / 2, o = k % 2 ? t - 1 : t + 1;
+        if (o < from || o >= n || !fl->f[k])
+            continue;
+        if (!(w->kept[k - 2 * from] = malloc(bytes)))
+            ret = RS_ENOMEM;
+        else
+            memcpy(w->kept[k - 2 * from], fl->f[k], bytes);
+    }
+    if (ret == RS_ENOMEM)
+        ret = rs_error(RS_ENOMEM, "%s: out of memory for the flows of %d frames", w->job->input, n);
+    return ret;
 }
 
 /*
@@ -276,7 +359,8 @@ static int fill_frames_refined(Win *w, RsFillCtx *fc, int lc, int end, int reach
     return ret;
 }
 
-static int fill_frames(Win *w, int lc, int end)
+/* Fill frames lc..end-1; fl: the window's cache of first-pass fields, or NULL. */
+static int fill_frames(Win *w, int lc, int end, int last, RsFlowCache *fl)
 {
     RsClip *c = w->c;
     RsCleanSettings s = w->job->fill;
@@ -290,7 +374,9 @@ static int fill_frames(Win *w, int lc, int end)
     RsFillCtx fc = { 0 };
     /* Deflicker alone masks nothing: the flows of the fill would be wasted (as for a whole shot). */
     const int fill = w->job->mask || w->job->dust || w->job->scratches;
-    int ret = fill ? rs_fill_prepare(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s) : 0;
+    int ret = fill && fl ? keep_flows(w, fl, last ? -1 : end - w->ctx) : 0;
+    if (ret >= 0 && fill)
+        ret = rs_fill_prepare_cached(&fc, c->f, c->n, c->w, c->h, c->lcw, c->lch, &s, fl);
     if (ret == RS_ENOMEM)
         ret = rs_error(RS_ENOMEM, "%s: out of memory for the flow of %d frames", w->job->input, c->n);
     if (ret >= 0 && fill && s.refine) {
@@ -336,19 +422,23 @@ static int fill_window(Win *w, int last)
     w->st->windows++;
     if (c->n > w->st->held)
         w->st->held = c->n;
-    int ret = w->job->dust ? add_dust(w, last) : 0;
+    /* Tracking only, nothing is filled: the dust test computes the few fields it reads itself. */
+    const int fill = !w->job->track_only && (w->job->mask || w->job->dust || w->job->scratches);
+    RsFlowCache flows = { 0 }, *fl = NULL;
+    int ret = fill ? open_flows(w, &flows, &fl) : 0;
+    if (ret >= 0 && w->job->dust)
+        ret = add_dust(w, last, fl);
     if (ret >= 0 && w->job->scratches)
         ret = add_scratches(w, end);
     if (ret >= 0)
         ret = write_outputs(w, lc, end);
-    if (ret < 0)
-        return ret;
-    if (w->job->track_only) {
+    if (ret >= 0 && w->job->track_only) {
         for (int t = lc; t < end; t++, w->written++)
             progress(w);
-    } else {
-        ret = fill_frames(w, lc, end);
+    } else if (ret >= 0) {
+        ret = fill_frames(w, lc, end, last, fl);
     }
+    rs_flow_cache_free(&flows);
     if (ret < 0 || last)
         return ret;
     /* Slide: drop what the next window does not need, keep ctx written frames as its left context. */
@@ -469,7 +559,9 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     w.orig[1] = malloc(w.sb);
     w.carry = malloc(w.sb * (1 + job->fill.refine));
     w.sbuf = job->scratches ? malloc(w.ln * wn) : NULL;
-    int ret = !w.orig[0] || !w.orig[1] || !w.carry || (job->scratches && !w.sbuf) ?
+    w.kept = calloc(2 * (size_t)wn, sizeof(*w.kept));
+    w.room = c->max_memory - wn * c->frame_bytes;
+    int ret = !w.orig[0] || !w.orig[1] || !w.carry || !w.kept || (job->scratches && !w.sbuf) ?
               rs_error(RS_ENOMEM, "%s: out of memory", job->input) : 0;
     if (ret >= 0 && !job->track_only)
         ret = rs_clip_open_encoder(&w.e, c, job, codec, src);
@@ -521,6 +613,9 @@ int rs_clean_windows(RsClip *c, RsDecoder *d, const RsVideoFrame *next, RsMask *
     free(w.orig[0]);
     free(w.orig[1]);
     free(w.carry);
+    for (int k = 0; w.kept && k < 2 * wn; k++)
+        free(w.kept[k]);
+    free(w.kept);
     *frames = (int)w.written;
     return ret < 0 ? ret : cret;
 }

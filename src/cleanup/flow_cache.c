@@ -12,6 +12,13 @@
 #include "cleanup/workers.h"
 #include "rushes/error.h"
 
+static atomic_llong computed;
+
+int64_t rs_flow_cache_computed(void)
+{
+    return atomic_load(&computed);
+}
+
 int rs_flow_cache_init(RsFlowCache *c, const RsCleanFrame *frames, int n, int w, int h,
                        const RsFlowSettings *fs, int threads)
 {
@@ -50,9 +57,9 @@ static int compute(RsFlowCache *c, int k, uint8_t *ga, uint8_t *gb)
     float *f = malloc(sizeof(float) * fn * 2);
     if (!f)
         return RS_ENOMEM;
-    ptrdiff_t sa, sb;
-    const uint8_t *a = rs_clean_guide(&c->frames[t], c->w, c->h, ga, &sa);
-    const uint8_t *b = rs_clean_guide(&c->frames[o], c->w, c->h, gb, &sb);
+    ptrdiff_t sa = c->luma_stride, sb = c->luma_stride;
+    const uint8_t *a = c->luma ? c->luma[t] : rs_clean_guide(&c->frames[t], c->w, c->h, ga, &sa);
+    const uint8_t *b = c->luma ? c->luma[o] : rs_clean_guide(&c->frames[o], c->w, c->h, gb, &sb);
     int ret = rs_flow_compute_level(a, sa, b, sb, c->w, c->h, &c->fs, f, f + fn);
     if (ret < 0) {
         free(f);
@@ -60,6 +67,7 @@ static int compute(RsFlowCache *c, int k, uint8_t *ga, uint8_t *gb)
     }
     /* Each slot is one job's, so no other thread writes it. */
     c->f[k] = f;
+    atomic_fetch_add(&computed, 1);
     return 0;
 }
 
@@ -67,8 +75,8 @@ static void *worker(void *opaque)
 {
     Jobs *j = opaque;
     RsFlowCache *c = j->c;
-    /* Guides of deeper frames: two luma-sized buffers (none needed at 8 bits). */
-    const size_t ln = rs_clean_depth(&c->frames[0]) > 8 ? (size_t)c->w * c->h : 0;
+    /* Guides of deeper frames: two luma-sized buffers (none needed at 8 bits or when lent). */
+    const size_t ln = rs_clean_depth(&c->frames[0]) > 8 && !c->luma ? (size_t)c->w * c->h : 0;
     uint8_t *g = ln ? malloc(2 * ln) : NULL;
     if (ln && !g) {
         int zero = 0;
@@ -121,6 +129,14 @@ float *rs_flow_cache_take(RsFlowCache *c, int t, int dir)
     float *f = c->f[2 * t + dir];
     c->f[2 * t + dir] = NULL;
     return f;
+}
+
+void rs_flow_cache_view(RsFlowCache *view, const RsFlowCache *c, int first)
+{
+    *view = *c;
+    view->frames = c->frames + first;
+    view->n = c->n - first;
+    view->f = c->f + 2 * (size_t)first;
 }
 
 void rs_flow_cache_free(RsFlowCache *c)

@@ -27,6 +27,11 @@ typedef struct RsFlowCache {
     int level, fw, fh;          /* fields are fw x fh, in pixels of pyramid level `level` */
     /* f[2 * t]: frame t to t + 1, f[2 * t + 1]: t to t - 1; u then v; NULL until computed. */
     float **f;
+    /* The frames' 8-bit luma guides as rs_clean_guide() makes them (stride luma_stride), lent
+     * for a compute by a caller that holds them already (the tracker); NULL: the fields make
+     * their own, which for deeper frames is a rounding of two frames a field. */
+    const uint8_t *const *luma;
+    ptrdiff_t luma_stride;
 } RsFlowCache;
 
 /*
@@ -55,6 +60,21 @@ static inline const float *rs_flow_cache_get(const RsFlowCache *c, int t, int di
 
 /* The field, handed over to the caller (who frees it), or NULL if not held. */
 float *rs_flow_cache_take(RsFlowCache *c, int t, int dir);
+
+/*
+ * A cache over frames first..n-1 of c that shares c's slots: what it
+ * computes is c's, and what c holds it reads (the windows' dust test reads
+ * the frames it has not decided yet, clean_window.c). The view owns nothing
+ * and is never freed; it is valid while c is.
+ */
+void rs_flow_cache_view(RsFlowCache *view, const RsFlowCache *c, int first);
+
+/*
+ * The fields every cache of the process has computed so far (an atomic
+ * count): a test tells by it whether a field was computed again or taken
+ * over from an earlier pass or window.
+ */
+int64_t rs_flow_cache_computed(void);
 
 void rs_flow_cache_free(RsFlowCache *c);
 

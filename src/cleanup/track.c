@@ -406,7 +406,12 @@ int rs_track_shapes_cached(const uint8_t *const *luma, ptrdiff_t stride, int n, 
             want[2 * t] = t < n - 1 && busy_at(shapes, nshapes, n, t, 1);
             want[2 * t + 1] = t > 0 && busy_at(shapes, nshapes, n, t, -1);
         }
+        /* The tracker's luma is the frames' 8-bit guide (track_internal.h): the cache reads it
+         * rather than rounding deeper frames to 8 bits again for each field. */
+        cache->luma = luma;
+        cache->luma_stride = stride;
         ret = rs_flow_cache_compute(cache, want);
+        cache->luma = NULL;
         free(want);
         if (ret == RS_ENOMEM)
             return rs_error(RS_ENOMEM, "track: out of memory for the flow of %d frames of %dx%d", n, width, height);

@@ -22,7 +22,9 @@ void rs_mask_dilate(uint8_t *m, ptrdiff_t stride, int w, int h, int r, uint8_t *
  * it was made for these frames with the tracker's flow settings: the fields
  * they read are computed into it first (several at a time) and stay there
  * for the passes after. NULL, or a cache that does not match: as the public
- * functions, each field computed and dropped in turn.
+ * functions, each field computed and dropped in turn. With a cache, luma is
+ * the cache's frames' 8-bit guides as rs_clean_guide() makes them (as
+ * rs_clip_luma8() gives them): the cache computes from them.
  */
 int rs_track_shapes_cached(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
                            RsTrackShape *shapes, int nshapes, const RsTrackSettings *s, RsFlowCache *cache);

@@ -7,6 +7,9 @@
  * default max_distance it is the whole shot's with max_distance capped to
  * the context, close to the whole shot's with the default and without a
  * jump at the windows' borders; no more than a window of frames is held.
+ * The first-pass flow fields among the frames two windows share are
+ * computed once: the shot's 2 (N - 1) fields in all, or more, and the same
+ * result, when max memory has no room beside the window to keep them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include "cleanup_fixtures.h"
 #include "write_clip.h"
 #include "decode_frames.h"
+#include "cleanup/flow_cache.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -88,6 +92,7 @@ static uint8_t *masks(void)
 }
 
 static int refine;  /* the refining passes of the next clean() */
+static int64_t memory;  /* max memory of the next clean() (0: the default) */
 
 static int clean(const char *out, int max_frames, int max_distance, int dust, RsCleanStats *st)
 {
@@ -99,6 +104,7 @@ static int clean(const char *out, int max_frames, int max_distance, int dust, Rs
     job.output = out;
     job.max_frames = max_frames;
     job.dust = dust;
+    job.max_memory = memory;
     job.fill.threads = 2;
     if (max_distance)
         job.fill.max_distance = max_distance;
@@ -111,8 +117,14 @@ static void test_exact(int dust, int window, int windows)
     RsCleanStats sa, sb;
     const int ctx = 2 * (1 + refine);
     RS_CHECK_EQ_INT(clean(out_a, 900, 2, dust, &sa), 0);
+    int64_t before = rs_flow_cache_computed();
     RS_CHECK_EQ_INT(clean(out_b, window, 2, dust, &sb), 0);
-    printf("refine %d: %lld windows, context %lld\n", refine, (long long)sb.windows, (long long)sb.context);
+    const int64_t computed = rs_flow_cache_computed() - before;
+    printf("refine %d: %lld windows, context %lld, %lld first-pass fields computed\n", refine,
+           (long long)sb.windows, (long long)sb.context, (long long)computed);
+    /* Each field between neighbours is computed by the first window that holds both frames;
+     * the next ones take it over (and the fill takes the dust test's). */
+    RS_CHECK(computed == 2 * (N - 1));
     RS_CHECK(sa.windows == 0 && sa.held == N);
     RS_CHECK(sb.windows == windows && sb.window == window && sb.context == ctx + !!dust &&
              sb.overlap == 2 * ctx + !!dust);
@@ -127,8 +139,23 @@ static void test_exact(int dust, int window, int windows)
         diff += a[i] != b[i];
     printf("dust %d: %ld samples differ between the whole shot and windows of %d\n", dust, diff, window);
     RS_CHECK(diff == 0);
-    free(a);
     free(b);
+    /* With room in max memory for the window alone (once, the slowest case: refining and dust),
+     * the shared fields are computed again by the next window: more of them, the same result. */
+    if (refine && dust) {
+        memory = window * rs_clean_frame_bytes(W, H, 8, 1, 1, dust) + 1000;
+        before = rs_flow_cache_computed();
+        RS_CHECK_EQ_INT(clean(out_b, window, 2, dust, &sb), 0);
+        const int64_t again = rs_flow_cache_computed() - before;
+        memory = 0;
+        printf("no room: %lld first-pass fields computed\n", (long long)again);
+        RS_CHECK(sb.windows == windows && sb.window == window);
+        RS_CHECK(again > 2 * (N - 1));
+        b = decode(out_b);
+        RS_CHECK(!memcmp(a, b, (size_t)N * FS));
+        free(b);
+    }
+    free(a);
 }
 
 static void test_exact_fill(void)
