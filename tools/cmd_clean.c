@@ -203,6 +203,9 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
         rs_json_int(&j, "scratch_pixels", st.scratch_pixels);
         rs_json_int(&j, "windows", st.windows);
         rs_json_int(&j, "frames_held", st.held);
+        rs_json_int(&j, "frames", st.frames);
+        rs_json_bool(&j, "source_truncated", st.truncated);
+        rs_json_int(&j, "source_damaged", st.damaged);
         if (job.deflicker)
             rs_json_double(&j, "deflicker_mean_change", st.deflicker.mean_change);
         rs_json_double(&j, "seconds", secs);
@@ -222,6 +225,10 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
                    st.synthesised * m, secs);
         else
             printf("%s: deflickered (%.1f s)\n", job.output, secs);
+        if (st.truncated || st.damaged)
+            printf("%s: %lld frames cleaned; the source %s%s%s\n", job.input, (long long)st.frames,
+                   st.truncated ? "ends before its declared end" : "", st.truncated && st.damaged ? " and " : "",
+                   st.damaged ? "has damaged packets or frames, decoded as far as they go" : "");
         if (st.unfilled)
             printf("%lld masked pixels left as they were: their frames are masked whole\n",
                    (long long)st.unfilled);

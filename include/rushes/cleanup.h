@@ -127,6 +127,13 @@ typedef struct RsCleanStats {
      * past the last frame it writes, the frames two windows share, and the
      * most frames held in memory at once (doc/cleanup.md "Long shots"). */
     int64_t windows, window, context, overlap, held;
+    /* rs_clean_file() only: the frames written; truncated 1 when the shot
+     * ended before its declared end (the frames there are cleaned, the rest
+     * were never in the file); damaged: the packets the decoder rejected and
+     * the frames it flagged corrupt (decoding goes on past them: media.h), so
+     * a clean of a damaged clip says what it could not read. */
+    int64_t frames, damaged;
+    int truncated;
 } RsCleanStats;
 
 /*

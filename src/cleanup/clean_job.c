@@ -183,8 +183,17 @@ static void copy_tag(char *dst, size_t size, const char *tag)
  * *next is the first frame past the window. codec is the output's (NULL
  * with track_only): ProRes 422 refuses an odd width before any frame is decoded.
  */
+/* What the decoder met in the shot, for the statistics (it logs a warning of its own). */
+static void decode_report(const RsDecoder *d, RsCleanStats *st)
+{
+    RsDecodeStats ds;
+    rs_decoder_stats(d, &ds);
+    st->truncated = ds.truncated;
+    st->damaged = ds.decode_errors + ds.corrupt_frames;
+}
+
 static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *src, RsDecoder **dp,
-                     const RsVideoFrame **next)
+                     const RsVideoFrame **next, RsCleanStats *st)
 {
     RsDecoderSettings ds;
     rs_decoder_default_settings(&ds);
@@ -231,6 +240,7 @@ static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *
             }
             ret = rs_clip_keep(c, ev.video, job, src);
         }
+    decode_report(d, st);
     rs_decoder_close(&d);
     if (ret == RS_ENOMEM)
         return rs_error(RS_ENOMEM, "%s: out of memory at frame %d", job->input, c->n);
@@ -519,7 +529,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
     if (ret >= 0)
-        ret = read_shot(&c, job, codec, &src, &d, &next);
+        ret = read_shot(&c, job, codec, &src, &d, &next, stats);
     if (ret == 1) {
         int frames = 0;
         ret = job->mask ? rs_mask_open(&mask, job->mask, c.w, c.h) : 0;
@@ -528,6 +538,8 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         if (ret >= 0)
             ret = rs_clean_windows(&c, d, next, mask, job, codec, &src, stats, &frames);
         rs_df_reader_stats(c.dfl, &stats->deflicker);
+        decode_report(d, stats);
+        stats->frames = frames;
         rs_decoder_close(&d);
         rs_mask_close(&mask);
         clip_free(&c);
@@ -539,6 +551,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         return ret;
     }
     stats->held = c.n;
+    stats->frames = job->track_only ? 0 : c.n;
     rs_df_reader_stats(c.dfl, &stats->deflicker);
     if (ret >= 0 && job->mask)
         ret = rs_mask_open(&mask, job->mask, c.w, c.h);

@@ -188,6 +188,13 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     if (ret >= 0 && job->mask)
         ret = hash_path(&j, "mask", job->mask);
     rs_json_end_array(&j);
+    /* What could be read of the shot: a damaged or cut-short source is cleaned as far as it goes,
+     * and the record says so. */
+    rs_json_begin_object(&j, "source_read");
+    rs_json_int(&j, "frames", mi->frames);
+    rs_json_bool(&j, "truncated", mi->stats->truncated);
+    rs_json_int(&j, "damaged", mi->stats->damaged);
+    rs_json_end_object(&j);
     rs_json_begin_object(&j, "parameters");
     rs_clean_write_parameters(&j, job, mi->codec);
     rs_json_end_object(&j);

@@ -85,5 +85,15 @@ expect_exit 3 "a damaged mask picture fails" "$RUSHES" clean "$TMP/long.mkv" --m
 check "and names its file and frame" contains "$TMP/err" 'frame 2, .*m_0003.png, cannot be decoded'
 check "nothing is written" test ! -e "$TMP/y.mkv"
 
+# A clip cut short is cleaned as far as it goes, and the output says so.
+head -c $(( $(stat -c %s "$TMP/long.mkv") * 4 / 10 )) "$TMP/long.mkv" >"$TMP/cut.mkv"
+expect_exit 0 "a clip cut short is cleaned" "$RUSHES" --json clean "$TMP/cut.mkv" --mask "$TMP/long.json" \
+  --out "$TMP/cut_clean.mkv"
+check "the JSON says the source ended early" contains "$TMP/out" '"source_truncated": true'
+check "and counts the frames written" contains "$TMP/out" '"frames": 1[0-9],'
+check "the manifest records it" contains "$TMP/cut_clean.mkv.manifest.json" '"truncated": true'
+expect_exit 0 "a whole clip" "$RUSHES" --json clean "$TMP/long.mkv" --mask "$TMP/long.json" --out "$TMP/full.mkv"
+check "is not reported short" contains "$TMP/out" '"source_truncated": false'
+
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]
