@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libavutil/pixdesc.h>
+
 #include "cleanup/clean_job.h"
 #include "cleanup/deflicker_job.h"
 #include "cleanup/fill.h"
@@ -224,6 +226,11 @@ static int read_shot(Clip *c, const RsCleanJob *job, const char *codec, Source *
                !strncmp(vi->pix_fmt, "pal", 3);
     if (src->rgb && (!*vi->color_space || !strcmp(vi->color_space, "gbr") || !strcmp(vi->color_space, "reserved")))
         snprintf(src->space, sizeof(src->space), "bt709");
+    /* The fill works on Y'CbCr; an alpha channel (a render's, a graphic's) would be dropped without a word. */
+    const AVPixFmtDescriptor *pd = av_pix_fmt_desc_get(av_get_pix_fmt(vi->pix_fmt));
+    if (pd && pd->flags & AV_PIX_FMT_FLAG_ALPHA)
+        rs_log(RS_LOG_WARNING, "%s: the alpha channel of its %s pictures is neither cleaned nor written to %s",
+               job->input, vi->pix_fmt, job->output ? job->output : "the output");
     /* FFV1 and pictures take any size; 4:2:2 ProRes codes an odd width's chroma wrongly (encode.c). */
     if (codec && !strcmp(codec, "prores") && job->prores_profile != 4 && c->w & 1)
         ret = rs_error(RS_EUNSUP, "%s: %dx%d has an odd width, which ProRes 422 (%s) cannot hold; write "

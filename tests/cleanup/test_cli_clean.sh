@@ -95,5 +95,11 @@ check "the manifest records it" contains "$TMP/cut_clean.mkv.manifest.json" '"tr
 expect_exit 0 "a whole clip" "$RUSHES" --json clean "$TMP/long.mkv" --mask "$TMP/long.json" --out "$TMP/full.mkv"
 check "is not reported short" contains "$TMP/out" '"source_truncated": false'
 
+# An alpha channel is not carried: the job says so.
+mkdir -p "$TMP/rgba"
+ffmpeg -v error -f lavfi -i "testsrc2=size=128x72" -vf format=rgba -frames:v 4 "$TMP/rgba/p_%04d.png"
+expect_exit 0 "RGBA pictures are cleaned" "$RUSHES" clean "$TMP/rgba" --mask "$TMP/mask.json" --out "$TMP/rgba_o.mkv"
+check "with a warning that their alpha is dropped" contains "$TMP/err" 'alpha channel of its rgba pictures'
+
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]
