@@ -1,4 +1,6 @@
 /* rushes clean: remove what should not be in a shot, with the shot's own pixels. */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -99,6 +101,15 @@ static const RsOption clean_options[] = {
     { NULL }
 };
 
+/* Ctrl-C or a kill during a clean stops it between frames: the job then removes what it wrote. */
+static atomic_int stop_clean;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    atomic_store(&stop_clean, 1);
+}
+
 static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
 {
     const CleanOpts *opts = o;
@@ -145,6 +156,7 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     job.opaque = &prog;
     RsCleanStats st;
     double start = cli_now();
+
     /*
      * Footage of a project (the one named by --project, or found from the
      * working directory) is cleaned under the project's rules: consent and
@@ -172,6 +184,11 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
                 "footage (run the clean itself, with --mask-out and --review)\n", job.input);
         return 2;
     }
+    job.fill.cancel = &stop_clean;
+    struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     if (clip_id) {
         RsActor actor;
         if ((ret = cli_actor(g, c, &actor)) >= 0)
@@ -182,6 +199,10 @@ static int run_clean(const RsGlobal *g, void *o, int argc, char **argv)
     }
     rs_catalog_close(&c);
     cli_progress_end(&prog);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (ret == RS_EINTR && job.output)
+        rs_error(RS_EINTR, "cancelled: %s was not written (a file already there is as it was)", job.output);
     if (ret < 0) {
         cli_fail(ret, "clean");
         return ret == RS_EINVAL ? 2 : rs_error_exit_code(ret);

@@ -15,6 +15,7 @@
 #ifndef RUSHES_CLEANUP_H
 #define RUSHES_CLEANUP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,6 +93,12 @@ typedef struct RsCleanSettings {
     int threads;
     /* Seed of the random patch search, so the output is reproducible. */
     uint32_t seed;
+    /* When set and *cancel becomes non-zero (from another thread or a
+     * signal handler), the fill stops with RS_EINTR before its next frame or
+     * flow field, and rs_clean_file() before its next decoded frame too,
+     * leaving no output (a file already at its path stays as it was). NULL
+     * (default): never. */
+    const atomic_int *cancel;
 } RsCleanSettings;
 
 RS_API void rs_clean_default_settings(RsCleanSettings *s);

@@ -532,6 +532,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     /* Every pass runs in windows on a long shot (doc/cleanup.md "Long shots"); the deflicker is
      * a stream the decoded frames pass through, whole shot or windows alike. */
     c.windowed = 1;
+    c.cancel = job->fill.cancel;
     ret = job->deflicker && !job->track_only ? rs_df_reader_open(&c.dfl, job) : 0;
     RsDecoder *d = NULL;
     const RsVideoFrame *next = NULL;
@@ -571,6 +572,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
         RsFlowSettings fs;
         rs_flow_default_settings(&fs);
         ret = rs_flow_cache_init(&flows, c.f, c.n, c.w, c.h, &fs, job->fill.threads);
+        flows.cancel = job->fill.cancel;
         if (ret == RS_ENOMEM)
             ret = rs_error(RS_ENOMEM, "%s: out of memory for %d frames", job->input, c.n);
         fl = ret >= 0 ? &flows : NULL;

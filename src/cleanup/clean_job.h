@@ -28,6 +28,7 @@ typedef struct RsClip {
     uint8_t **buf;            /* per frame: Y, Cb, Cr, mask back to back */
     RsCleanFrame *f;
     struct RsDfReader *dfl;   /* the deflicker the decoded frames pass through (deflicker_job.h), or NULL */
+    const atomic_int *cancel; /* the job's RsCleanSettings.cancel: rs_clip_read() stops when set */
 } RsClip;
 
 /* Bytes of one frame's samples (Y, Cb, Cr) at the start of its buf[]. */

@@ -261,6 +261,7 @@ static int open_flows(Win *w, RsFlowCache *fl, RsFlowCache **out)
         return 0;
     if (rs_flow_cache_init(fl, c->f, c->n, c->w, c->h, &fs, s->threads) < 0)
         return rs_error(RS_ENOMEM, "%s: out of memory for the flows of %d frames", w->job->input, c->n);
+    fl->cancel = s->cancel;
     for (int k = 0; k < 2 * c->n; k++) {
         fl->f[k] = w->kept[k];
         w->kept[k] = NULL;

@@ -111,6 +111,8 @@ static int push(RsDfReader *r, RsClip *c, const RsVideoFrame *v)
 
 int rs_clip_read(RsClip *c, RsDecoder *d, RsMediaEvent *ev)
 {
+    if (c->cancel && atomic_load(c->cancel))
+        return rs_error(RS_EINTR, "clean: cancelled after %d frames were read", c->n);
     RsDfReader *r = c->dfl;
     if (!r)
         return rs_decoder_read(d, ev);

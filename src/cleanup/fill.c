@@ -377,6 +377,11 @@ static void *flow_worker(void *opaque)
         int k = atomic_fetch_add(&j->next, 1);
         if (k >= 2 * j->c->n || atomic_load(&j->ret) < 0)
             break;
+        if (rs_fill_cancelled(j->c)) {
+            int zero = 0;
+            atomic_compare_exchange_strong(&j->ret, &zero, RS_EINTR);
+            break;
+        }
         uint8_t *guides = hole + (size_t)j->c->fw * j->c->fh;
         int ret = flow_job(j->c, k / 2, k % 2, hole, guides, guides + ln);
         if (ret < 0) {
@@ -396,6 +401,8 @@ static int run_flows(RsFillCtx *c)
     atomic_init(&jobs.ret, 0);
     rs_run_workers(flow_worker, &jobs, rs_worker_count(c->s.threads, 2 * c->n));
     const int ret = atomic_load(&jobs.ret);
+    if (ret == RS_EINTR)
+        return rs_error(RS_EINTR, "clean: cancelled while computing the flows");
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "clean: out of memory for the flow of %d frames", c->n) : ret;
 }
 

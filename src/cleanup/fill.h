@@ -55,6 +55,12 @@ typedef struct RsFillCtx {
     uint8_t *chroma0;
 } RsFillCtx;
 
+/* Whether the caller asked the fill to stop (RsCleanSettings.cancel). */
+static inline int rs_fill_cancelled(const RsFillCtx *c)
+{
+    return c->s.cancel && atomic_load(c->s.cancel);
+}
+
 /*
  * Whether the refining passes fill frame t again (and compute its fields
  * again): its mask covers a thousandth of the picture or more. The others

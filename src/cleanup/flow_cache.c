@@ -89,6 +89,11 @@ static void *worker(void *opaque)
             break;
         if (!j->want[k] || c->f[k])
             continue;
+        if (c->cancel && atomic_load(c->cancel)) {
+            int zero = 0;
+            atomic_compare_exchange_strong(&j->ret, &zero, RS_EINTR);
+            break;
+        }
         const int ret = compute(c, k, g, g ? g + ln : NULL);
         if (ret < 0) {
             int zero = 0;
@@ -121,7 +126,8 @@ int rs_flow_cache_compute(RsFlowCache *c, const uint8_t *want)
     atomic_init(&j.ret, 0);
     rs_run_workers(worker, &j, rs_worker_count(c->threads, todo));
     free(w);
-    return atomic_load(&j.ret);
+    const int ret = atomic_load(&j.ret);
+    return ret == RS_EINTR ? rs_error(RS_EINTR, "clean: cancelled while computing the flows") : ret;
 }
 
 float *rs_flow_cache_take(RsFlowCache *c, int t, int dir)

@@ -32,6 +32,8 @@ typedef struct RsFlowCache {
      * their own, which for deeper frames is a rounding of two frames a field. */
     const uint8_t *const *luma;
     ptrdiff_t luma_stride;
+    /* The job's RsCleanSettings.cancel (NULL: none): a compute stops before its next field. */
+    const atomic_int *cancel;
 } RsFlowCache;
 
 /*
@@ -47,8 +49,8 @@ int rs_flow_cache_matches(const RsFlowCache *c, const RsFlowSettings *fs, int w,
 
 /*
  * Compute the fields want[2 * t + dir] asks for (as f[] is indexed) that
- * are not held yet, several at a time. Returns 0, RS_ENOMEM (no message) or
- * the flow's error.
+ * are not held yet, several at a time. Returns 0, RS_ENOMEM (no message),
+ * RS_EINTR (cancelled) or the flow's error.
  */
 int rs_flow_cache_compute(RsFlowCache *c, const uint8_t *want);
 

@@ -447,6 +447,8 @@ static void *search_ahead(void *opaque)
  */
 int rs_fill_frame(RsFillCtx *c, int t, RsCleanStats *stats)
 {
+    if (rs_fill_cancelled(c))
+        return rs_error(RS_EINTR, "clean: cancelled at frame %d", t);
     const int nt = rs_worker_count(c->s.threads, 0);
     for (int k = 0; k < 1 + (nt > 1); k++)
         if (!c->slot[k] && !(c->slot[k] = slot_alloc(c)))

@@ -4,6 +4,8 @@
  * under it, keeps size, rate and timecode, and the manifest carries the
  * xxh64 of the input, the mask and the output.
  */
+#include <glob.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +145,67 @@ static void test_errors(void)
     RS_CHECK_CONTAINS(rs_error_message(), "/nonexistent.json");
 }
 
+static atomic_int cancel_flag;
+
+static void cancel_after_three(void *opaque, int64_t done, int64_t total)
+{
+    if (done >= 3)
+        atomic_store(&cancel_flag, 1);
+}
+
+/* Whether a temporary output of this process is left in /tmp. */
+static int temp_left(void)
+{
+    char pat[64];
+    snprintf(pat, sizeof(pat), "/tmp/.rushes-%d-*", (int)getpid());
+    glob_t g;
+    const int found = !glob(pat, 0, NULL, &g);
+    if (found)
+        globfree(&g);
+    return found;
+}
+
+/*
+ * A job cancelled part way (RsCleanSettings.cancel, as Ctrl-C sets it on the
+ * command line) stops with RS_EINTR, writes no output and no manifest, and
+ * leaves the file already at its output as it was; so does one cancelled
+ * before it starts.
+ */
+static void test_cancel(void)
+{
+    unlink(manifest);
+    FILE *f = fopen(out, "w");
+    RS_CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("previous", f);
+    fclose(f);
+    RsCleanJob job;
+    rs_clean_job_default(&job);
+    job.input = src;
+    job.mask = mask;
+    job.output = out;
+    job.fill.cancel = &cancel_flag;
+    job.progress = cancel_after_three;
+    atomic_store(&cancel_flag, 0);
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_EINTR);
+    RS_CHECK_CONTAINS(rs_error_message(), "cancelled");
+    char got[16] = "";
+    if ((f = fopen(out, "r"))) {
+        RS_CHECK(fgets(got, sizeof(got), f) != NULL);
+        fclose(f);
+    }
+    RS_CHECK_EQ_STR(got, "previous");
+    RS_CHECK(access(manifest, F_OK) != 0);
+    RS_CHECK(!temp_left());
+    job.progress = NULL;
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_EINTR);
+    RS_CHECK(!temp_left());
+    atomic_store(&cancel_flag, 0);
+    RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), 0);
+    RS_CHECK(access(manifest, F_OK) == 0);
+}
+
 int main(void)
 {
     int pid = (int)getpid();
@@ -152,6 +215,7 @@ int main(void)
     snprintf(manifest, sizeof(manifest), "%s.manifest.json", out);
     RS_RUN(test_job);
     RS_RUN(test_errors);
+    RS_RUN(test_cancel);
     unlink(src);
     unlink(out);
     unlink(mask);
