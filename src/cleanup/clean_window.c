@@ -153,7 +153,8 @@ static int add_dust(Win *w, int last, RsFlowCache *fl)
  * and listed by the window that first takes it on a frame it writes.
  */
 #define LISTED 256
-static int add_scratches(Win *w, int end)
+/* fl: the window's cache of first-pass flows, which the motion test reads (NULL: its own). */
+static int add_scratches(Win *w, int end, RsFlowCache *fl)
 {
     RsClip *c = w->c;
     const int n = c->n, lc = w->left;
@@ -168,7 +169,7 @@ static int add_scratches(Win *w, int end)
         m[t] = scratch_mask(w, t);
     if (ret >= 0)
         ret = rs_scratch_detect_window(l, c->w, n, c->w, c->h, &w->job->scratch, lc, m, c->w, list, carried,
-                                       LISTED, &found);
+                                       LISTED, &found, fl);
     for (int i = 0; ret >= 0 && i < found; i++) {
         /* Past the list nothing says where a chain is: it is counted, as the whole shot would. */
         if (i < LISTED && (carried[i] || list[i].first >= end))
@@ -430,7 +431,7 @@ static int fill_window(Win *w, int last)
     if (ret >= 0 && w->job->dust)
         ret = add_dust(w, last, fl);
     if (ret >= 0 && w->job->scratches)
-        ret = add_scratches(w, end);
+        ret = add_scratches(w, end, fl);
     if (ret >= 0)
         ret = write_outputs(w, lc, end);
     if (ret >= 0 && w->job->track_only) {

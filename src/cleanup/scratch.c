@@ -522,10 +522,11 @@ end:
 
 int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
                              const RsScratchSettings *s, int keep, uint8_t *const *masks, ptrdiff_t mask_stride,
-                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound)
+                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound,
+                             RsFlowCache *cache)
 {
     return detect(luma, stride, n, width, height, s, keep, masks, mask_stride, found, was_carried, max_found,
-                  nfound, NULL);
+                  nfound, cache);
 }
 
 int rs_scratch_detect(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,

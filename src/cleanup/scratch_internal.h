@@ -16,10 +16,14 @@
  * when it arrives), so a frame two windows see gets the union of their
  * decisions. was_carried (may be NULL) receives, beside each of the first
  * max_found entries of found, whether it was carried. With keep 0 and
- * cleared masks this is rs_scratch_detect(). Errors as rs_scratch_detect().
+ * cleared masks this is rs_scratch_detect(). The flows of the motion test
+ * come from cache (the window's, flow_cache.h) when its settings match, and
+ * are computed into it; NULL: computed here. Errors as rs_scratch_detect().
  */
+struct RsFlowCache;
 int rs_scratch_detect_window(const uint8_t *const *luma, ptrdiff_t stride, int n, int width, int height,
                              const RsScratchSettings *s, int keep, uint8_t *const *masks, ptrdiff_t mask_stride,
-                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound);
+                             RsScratch *found, uint8_t *was_carried, int max_found, int *nfound,
+                             struct RsFlowCache *cache);
 
 #endif
