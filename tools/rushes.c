@@ -241,7 +241,7 @@ int main(int argc, char **argv)
 #ifdef __GLIBC__
     /* The flow and the fill take scratch buffers of a few to a few tens of MB per field and per
      * frame, and free them after. With glibc's defaults those are mapped and unmapped, or the
-     * heap is trimmed, each time, and every page is faulted in and zeroed again: a sixth of the
+     * heap is trimmed, each time, and every page is faulted in and zeroed again: an eighth of the
      * CPU of a 1080p clean went to the kernel. Kept in the heap, they are reused: 1.0 million
      * minor faults fell to 0.17 million, system time from 2.1 to 0.4 s, for 150 MB more at the
      * peak (doc/cleanup.md "Speed"). The CLI sets this for itself; the library does not touch
