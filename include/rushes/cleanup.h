@@ -273,9 +273,12 @@ RS_API void rs_clean_job_default(RsCleanJob *job);
  * the encoder, plus RS_EUNSUP (another chroma layout or bit depth), RS_ERANGE
  * (more frames than max_frames or max_memory holds, where the shot cannot be
  * cleaned in windows; see max_frames), RS_EINVAL (a bad
- * output name: unknown extension, a sequence without a frame number),
- * RS_ENOENT / RS_EACCES (the output's folder is missing or not writable;
- * checked before decoding).
+ * output name: unknown extension, a sequence without a frame number; or
+ * an output or review that is the shot, the mask or the review, or pictures
+ * written into the folder of the shot's or the mask's pictures), RS_ENOENT /
+ * RS_EACCES (the output's folder is missing or not writable; checked before
+ * decoding), RS_EINTR (cancelled: fill.cancel). A job that fails leaves no
+ * output and a file already at its path as it was (rs_encoder_close()).
  */
 RS_API int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats);
 
