@@ -148,10 +148,14 @@ int rs_dust_detect_cached(const RsCleanFrame *frames, int n, int width, int heig
                 for (int x = 0; x < width; x++) {
                     float v = f->d[y * f->s + x];
                     float p = warp(&g[0], width, height, fb, fw, fh, lv, x, y);
-                    float q = warp(&g[2], width, height, ff, fw, fh, lv, x, y);
-                    if (p < 0 || q < 0)
+                    float dp = v - p;
+                    /* Nearly every pixel agrees with the frame before: the one after is not read. */
+                    if (p < 0 || (dp <= threshold && dp >= -threshold))
                         continue;
-                    float dp = v - p, dq = v - q, pq = p - q;
+                    float q = warp(&g[2], width, height, ff, fw, fh, lv, x, y);
+                    if (q < 0)
+                        continue;
+                    float dq = v - q, pq = p - q;
                     if (((dp > threshold && dq > threshold) || (dp < -threshold && dq < -threshold)) &&
                         pq < threshold && pq > -threshold)
                         hit[(size_t)y * width + x] = 1;
