@@ -1,7 +1,7 @@
 /*
  * Dust: specks on single frames of a panning shot are found and repaired
  * from the neighbours, while a small object moving fast through every frame
- * (real motion) is left alone.
+ * (real motion) is left alone; the masks do not depend on the threads.
  */
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../rs_test.h"
+#include "cleanup/flow_cache.h"
 #include "cleanup_fixtures.h"
 #include "rushes/cleanup.h"
 #include "rushes/error.h"
@@ -89,8 +90,48 @@ static void test_dust(void)
     RS_CHECK_CONTAINS(rs_error_message(), "threshold 0");
 }
 
+/*
+ * Frames are decided on several threads: the masks are the same on one
+ * thread and on three, with the flows computed per frame or taken from a
+ * cache; a frame of another depth is refused, naming it.
+ */
+static void test_threads(void)
+{
+    make();
+    RsCleanFrame f[N];
+    static uint8_t ms[4][N][W * H];
+    uint8_t *m[4][N];
+    for (int t = 0; t < N; t++) {
+        f[t] = (RsCleanFrame){ { y[t], u[t], v[t] }, { W, CW, CW }, mask[t], W };
+        for (int k = 0; k < 4; k++)
+            m[k][t] = ms[k][t];
+    }
+    RsFlowSettings fs;
+    rs_flow_default_settings(&fs);
+    int64_t found[4] = { 0 };
+    RS_CHECK_EQ_INT(rs_dust_detect(f, N, W, H, 24, m[0], W, &found[0]), 0);
+    for (int k = 1; k < 4; k++) {
+        RsFlowCache cache;
+        RS_CHECK_EQ_INT(rs_flow_cache_init(&cache, f, N, W, H, &fs, k == 1 ? 1 : 3), 0);
+        RS_CHECK_EQ_INT(rs_dust_detect_cached(f, N, W, H, 24, m[k], W, &found[k], k < 3 ? &cache : NULL), 0);
+        rs_flow_cache_free(&cache);
+    }
+    printf("threads: %lld %lld %lld %lld pixels flagged\n", (long long)found[0], (long long)found[1],
+           (long long)found[2], (long long)found[3]);
+    fflush(stdout);
+    RS_CHECK(found[0] > 0);
+    for (int k = 1; k < 4; k++) {
+        RS_CHECK_EQ_INT(found[k], found[0]);
+        RS_CHECK(!memcmp(ms[k], ms[0], sizeof(ms[0])));
+    }
+    f[4].bit_depth = 10;
+    RS_CHECK_EQ_INT(rs_dust_detect(f, N, W, H, 24, m[0], W, NULL), RS_EINVAL);
+    RS_CHECK_CONTAINS(rs_error_message(), "frame 4 is 10-bit");
+}
+
 int main(void)
 {
     RS_RUN(test_dust);
+    RS_RUN(test_threads);
     return rs_test_end();
 }
