@@ -172,6 +172,7 @@ RS_API int rs_clean_frames(RsCleanFrame *frames, int n, int width, int height, i
  * never flagged. masks[t] (width x height, mask_stride) receives 1 on the
  * defects grown by one pixel, 0 elsewhere: a mask for rs_clean_frames().
  * found (may be NULL) receives the number of flagged pixels before growing.
+ * Frames are decided on one thread per core; the masks do not depend on it.
  * Returns 0, RS_EINVAL or RS_ENOMEM.
  */
 RS_API int rs_dust_detect(const RsCleanFrame *frames, int n, int width, int height, int threshold,
