@@ -75,6 +75,27 @@ static inline void rs_test_skip(const char *why)
     exit(77);
 }
 
+/* Write text to path (created or truncated); 0, or -1 when it cannot be written. */
+static inline int rs_test_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f) ? -1 : 0;
+}
+
+/* The first line of path into buf (at most size - 1 bytes); "" when it cannot be read. */
+static inline const char *rs_test_read_text(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(buf, (int)size, f))
+        *buf = 0;
+    if (f)
+        fclose(f);
+    return buf;
+}
+
 /* The folder of real footage beside the checkout, or NULL when absent. */
 static inline const char *rs_test_media_dir(void)
 {

@@ -22,6 +22,7 @@
 #include "cleanup/manifest.h"
 #include "cleanup/review.h"
 #include "cleanup/track_internal.h"
+#include "media/sequence.h"
 #include "rushes/cleanup.h"
 #include "rushes/encode.h"
 #include "rushes/error.h"
@@ -298,22 +299,11 @@ static int write_shot(const Clip *c, const RsCleanJob *job, const char *codec, c
     return rs_encoder_close(&e);
 }
 
-/* A printf frame number in the file name: "%d" or "%0Nd". */
+/* A printf frame number in the file name ("%d" or "%0Nd"; the folder's part is a name). */
 static int has_frame_number(const char *path)
 {
     const char *name = strrchr(path, '/');
-    for (const char *p = name ? name + 1 : path; (p = strchr(p, '%'));) {
-        p++;
-        if (*p == '%') {
-            p++;
-            continue;
-        }
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (*p == 'd')
-            return 1;
-    }
-    return 0;
+    return rs_sequence_is_pattern(name ? name + 1 : path);
 }
 
 /* Whether a and b name one file that exists (the same device and inode). */
@@ -341,6 +331,14 @@ static int sequence_folder(const char *path, char *dir, size_t size)
     return (size_t)snprintf(dir, size, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".") < size;
 }
 
+/* Whether a and b name sequences (sequence_folder()) in the same folder, links resolved. */
+static int same_sequence_folder(const char *a, const char *b)
+{
+    char da[4096], db[4096], ra[PATH_MAX], rb[PATH_MAX];
+    return sequence_folder(a, da, sizeof(da)) && sequence_folder(b, db, sizeof(db)) && realpath(da, ra) &&
+           realpath(db, rb) && !strcmp(ra, rb);
+}
+
 /*
  * The output never takes the place of what the job reads: a new file at the
  * end replaces whatever is at the output's path (rs_encoder_close()), so an
@@ -356,12 +354,9 @@ static int check_not_an_input(const RsCleanJob *job, const char *out, const char
         if (same_file(out, in[k]))
             return rs_error(RS_EINVAL, "%s: the %s is the %s (%s); write it to a new name, rushes never "
                             "replaces what it reads", out, name, what[k], in[k]);
-        char a[4096], b[4096];
-        char ra[PATH_MAX], rb[PATH_MAX];
-        if (seq && k < 2 && sequence_folder(out, a, sizeof(a)) && sequence_folder(in[k], b, sizeof(b)) &&
-            realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb))
+        if (seq && k < 2 && same_sequence_folder(out, in[k]))
             return rs_error(RS_EINVAL, "%s: the %s pictures would go into the folder of the %s's pictures "
-                            "(%s); write them to another folder", out, name, what[k], b);
+                            "(%s); write them to another folder", out, name, what[k], in[k]);
     }
     return 0;
 }
@@ -501,9 +496,7 @@ int rs_clean_file(const RsCleanJob *job, RsCleanStats *stats)
     int ret = job->output ? check_output(job, &codec) : 0;
     if (ret >= 0 && job->review)
         ret = check_not_an_input(job, job->review, "review", 0);
-    char a[4096], ra[PATH_MAX], rb[PATH_MAX];
-    if (ret >= 0 && job->mask_out && sequence_folder(job->mask, a, sizeof(a)) && realpath(a, ra) &&
-        realpath(job->mask_out, rb) && !strcmp(ra, rb))
+    if (ret >= 0 && job->mask_out && same_sequence_folder(job->mask_out, job->mask))
         ret = rs_error(RS_EINVAL, "%s: the masks would be written into the folder of the mask being read (%s); "
                        "write them to another folder", job->mask_out, job->mask);
     if (ret < 0)

@@ -27,6 +27,7 @@
 #include "rushes/error.h"
 #include "rushes/log.h"
 #include "media/avlog.h"
+#include "media/sequence.h"
 #include "media/yuv_rgb.h"
 
 #define AUDIO_CHUNK 1024
@@ -529,12 +530,6 @@ static char *temp_name(const char *path)
     return t;
 }
 
-/* Frame i's file of a sequence named by pattern, into buf. */
-static int frame_file(char *buf, size_t size, const char *pattern, int64_t i)
-{
-    return av_get_frame_filename2(buf, (int)size, pattern, (int)i, 0);
-}
-
 /* Remove what was written to the temporary name. */
 static void remove_temp(const RsEncoder *e)
 {
@@ -544,7 +539,7 @@ static void remove_temp(const RsEncoder *e)
     }
     char f[4096];
     for (int64_t i = 0; i < e->vpts; i++)
-        if (frame_file(f, sizeof(f), e->tmp, i) >= 0)
+        if (rs_sequence_path(f, sizeof(f), e->tmp, i) >= 0)
             unlink(f);
 }
 
@@ -559,7 +554,7 @@ static int move_into_place(RsEncoder *e)
     }
     char from[4096], to[4096];
     for (int64_t i = 0; i < e->vpts; i++) {
-        if (frame_file(from, sizeof(from), e->tmp, i) < 0 || frame_file(to, sizeof(to), e->path, i) < 0)
+        if (rs_sequence_path(from, sizeof(from), e->tmp, i) < 0 || rs_sequence_path(to, sizeof(to), e->path, i) < 0)
             return rs_error(RS_EINVAL, "%s: no file name for picture %" PRId64, e->path, i);
         if (rename(from, to) < 0)
             return rs_error(RS_EIO, "%s: cannot move picture %" PRId64 " into place (%s -> %s): %s; pictures "

@@ -593,11 +593,15 @@ void rs_sequence_free(RsSequence *seq)
     seq->pattern = seq->glob = seq->first = seq->last = NULL;
 }
 
-int rs_sequence_file(const RsSequence *seq, int64_t index, char *buf, size_t size)
+int rs_sequence_path(char *buf, size_t size, const char *pattern, int64_t number)
 {
-    const int64_t number = seq->start + seq->step * index;
-    if (!seq->pattern || number < 0 || number > INT_MAX ||
-        av_get_frame_filename2(buf, (int)size, seq->pattern, (int)number, 0) < 0)
+    if (!pattern || number < 0 || number > INT_MAX || size > INT_MAX ||
+        av_get_frame_filename2(buf, (int)size, pattern, (int)number, 0) < 0)
         return RS_EINVAL;
     return 0;
+}
+
+int rs_sequence_file(const RsSequence *seq, int64_t index, char *buf, size_t size)
+{
+    return rs_sequence_path(buf, size, seq->pattern, seq->start + seq->step * index);
 }

@@ -52,6 +52,15 @@ int rs_sequence_from_pattern(const char *pattern, RsSequence *seq);
 int rs_sequence_from_dir(const char *dir, RsSequence *seq);
 
 /*
+ * The path of picture number of a printf pattern, as image2 names it ("%d",
+ * "%0Nd", "%%" for a '%'), into buf: the one formula for the files the
+ * encoder writes, the manifest hashes and the errors name. Returns 0, or
+ * RS_EINVAL (no such conversion or more than one, a number past INT_MAX, a
+ * path longer than size; no message).
+ */
+int rs_sequence_path(char *buf, size_t size, const char *pattern, int64_t number);
+
+/*
  * The path of the index-th file read (0 for start, 1 for start + step, ...)
  * into buf. Returns 0, or RS_EINVAL when it does not fit (no message).
  */

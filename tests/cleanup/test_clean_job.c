@@ -174,12 +174,7 @@ static int temp_left(void)
 static void test_cancel(void)
 {
     unlink(manifest);
-    FILE *f = fopen(out, "w");
-    RS_CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs("previous", f);
-    fclose(f);
+    RS_CHECK_EQ_INT(rs_test_write_text(out, "previous"), 0);
     RsCleanJob job;
     rs_clean_job_default(&job);
     job.input = src;
@@ -190,12 +185,8 @@ static void test_cancel(void)
     atomic_store(&cancel_flag, 0);
     RS_CHECK_EQ_INT(rs_clean_file(&job, NULL), RS_EINTR);
     RS_CHECK_CONTAINS(rs_error_message(), "cancelled");
-    char got[16] = "";
-    if ((f = fopen(out, "r"))) {
-        RS_CHECK(fgets(got, sizeof(got), f) != NULL);
-        fclose(f);
-    }
-    RS_CHECK_EQ_STR(got, "previous");
+    char got[16];
+    RS_CHECK_EQ_STR(rs_test_read_text(out, got, sizeof(got)), "previous");
     RS_CHECK(access(manifest, F_OK) != 0);
     RS_CHECK(!temp_left());
     job.progress = NULL;

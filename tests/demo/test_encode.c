@@ -341,12 +341,7 @@ static void test_replace(void)
     snprintf(dir, sizeof(dir), "%s/replace", root);
     RS_CHECK_EQ_INT(mkdir(dir, 0777), 0);
     snprintf(path, sizeof(path), "%s/out.mkv", dir);
-    FILE *f = fopen(path, "w");
-    RS_CHECK(f != NULL);
-    if (!f)
-        return;
-    fputs("previous", f);
-    fclose(f);
+    RS_CHECK_EQ_INT(rs_test_write_text(path, "previous"), 0);
     RsEncoderSettings s;
     rs_encoder_default_settings(&s);
     s.video_codec = "ffv1";
@@ -361,12 +356,8 @@ static void test_replace(void)
     RS_CHECK(e == NULL);
     RS_CHECK_EQ_INT(list_dir(dir, names, sizeof(names)), 1);
     RS_CHECK_EQ_STR(names, "out.mkv ");
-    char got[16] = "";
-    if ((f = fopen(path, "r"))) {
-        RS_CHECK(fgets(got, sizeof(got), f) != NULL);
-        fclose(f);
-    }
-    RS_CHECK_EQ_STR(got, "previous");
+    char got[16];
+    RS_CHECK_EQ_STR(rs_test_read_text(path, got, sizeof(got)), "previous");
     RS_CHECK_EQ_INT(rs_encoder_open(&e, path, &s), 0);
     RS_CHECK_EQ_INT(write_frames(e, 32, 32, 3), 0);
     RS_CHECK_EQ_INT(rs_encoder_close(&e), 0);
