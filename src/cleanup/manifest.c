@@ -12,6 +12,7 @@
 
 #include "cleanup/manifest.h"
 #include "core/json.h"
+#include "media/sequence.h"
 #include "rushes/error.h"
 #include "rushes/hash.h"
 
@@ -86,44 +87,21 @@ static int hash_path(RsJson *j, const char *role, const char *path)
     return ret == RS_ENOMEM ? rs_error(RS_ENOMEM, "%s: out of memory", path) : ret;
 }
 
-int rs_clean_sequence_path(char *out, size_t size, const char *pattern, int64_t number)
+/*
+ * The output's files: the file, or every picture of a sequence (numbered
+ * from 0, named as the encoder named them). A '%' in a movie's name is a
+ * character, not a frame number.
+ */
+static int hash_output(RsJson *j, const char *output, int frames, int seq)
 {
-    size_t o = 0;
-    for (const char *p = pattern; *p; p++) {
-        char piece[32] = { *p, 0 };
-        if (*p == '%' && p[1] == '%') {
-            p++;
-        } else if (*p == '%') {
-            const char *q = p + 1;
-            int width = 0;
-            while (*q >= '0' && *q <= '9')
-                width = width * 10 + (*q++ - '0');
-            if (*q != 'd' || width > 20)
-                return rs_error(RS_EINVAL, "%s: not a frame number pattern", pattern);
-            snprintf(piece, sizeof(piece), "%0*lld", width, (long long)number);
-            p = q;
-        }
-        size_t len = strlen(piece);
-        if (o + len >= size)
-            return rs_error(RS_EINVAL, "%s: path too long", pattern);
-        memcpy(out + o, piece, len + 1);
-        o += len;
-    }
-    if (!o && size)
-        *out = 0;
-    return 0;
-}
-
-/* The output's files: the file, or every picture of a sequence (numbered from 0). */
-static int hash_output(RsJson *j, const char *output, int frames)
-{
-    if (!strchr(output, '%'))
+    if (!seq)
         return hash_entry(j, NULL, output);
     char path[4096];
     int ret = 0;
     for (int t = 0; t < frames && ret >= 0; t++)
-        if ((ret = rs_clean_sequence_path(path, sizeof(path), output, t)) >= 0)
-            ret = hash_entry(j, NULL, path);
+        ret = rs_sequence_path(path, sizeof(path), output, t) < 0
+                  ? rs_error(RS_EINVAL, "%s: no file name for picture %d", output, t)
+                  : hash_entry(j, NULL, path);
     return ret;
 }
 
@@ -247,7 +225,7 @@ int rs_clean_write_manifest(const RsManifestInfo *mi)
     rs_json_string(&j, "lossless", !strcmp(mi->codec, "ffv1") ? "yes" : "no");
     rs_json_begin_array(&j, "files");
     if (ret >= 0)
-        ret = hash_output(&j, job->output, mi->frames);
+        ret = hash_output(&j, job->output, mi->frames, !strcmp(mi->codec, "png") || !strcmp(mi->codec, "exr"));
     rs_json_end_array(&j);
     rs_json_end_object(&j);
     /* The trust work signs manifests; until then this says so plainly. */

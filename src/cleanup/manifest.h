@@ -16,12 +16,6 @@ typedef struct RsManifestInfo {
     const char *chroma;         /* "4:2:0", "4:2:2", "4:4:4" */
 } RsManifestInfo;
 
-/*
- * The file name of picture number of a sequence pattern ("%d", "%0Nd", "%%"
- * for '%'). Returns 0, or RS_EINVAL (another '%' conversion, too long).
- */
-int rs_clean_sequence_path(char *out, size_t size, const char *pattern, int64_t number);
-
 /* Hash the input, the mask and the output (xxh64) and write OUTPUT.manifest.json. */
 int rs_clean_write_manifest(const RsManifestInfo *mi);
 

@@ -101,5 +101,9 @@ ffmpeg -v error -f lavfi -i "testsrc2=size=128x72" -vf format=rgba -frames:v 4 "
 expect_exit 0 "RGBA pictures are cleaned" "$RUSHES" clean "$TMP/rgba" --mask "$TMP/mask.json" --out "$TMP/rgba_o.mkv"
 check "with a warning that their alpha is dropped" contains "$TMP/err" 'alpha channel of its rgba pictures'
 
+# A '%' in a movie's name is a character: the manifest hashes that file.
+expect_exit 0 "a movie named with a %" "$RUSHES" -q clean "$TMP/in.mkv" --mask "$TMP/mask.json" --out "$TMP/take_%02d.mkv"
+check "its manifest names the file itself" contains "$TMP/take_%02d.mkv.manifest.json" 'take_%02d.mkv'
+
 echo "$checks checks, $fails failed"
 [ "$fails" -eq 0 ]
